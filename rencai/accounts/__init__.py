@@ -1,0 +1,1 @@
+"""Accounts, roles and jurisdiction: who may see and change what."""

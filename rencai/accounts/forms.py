@@ -1,0 +1,113 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from rencai.accounts import roles
+from rencai.accounts.models import User
+from rencai.accounts.signals import is_locked
+from rencai.orgs.models import OrgUnit
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("用户名或密码不正确。连续失败 5 次账号将被锁定 30 分钟。"),
+        "inactive": _("该账号已停用，请联系系统管理员。"),
+        "locked": _("该账号因多次登录失败已被锁定，请 30 分钟后再试或联系系统管理员解锁。"),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        user = User.objects.filter(username=username).first() if username else None
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if user is not None and is_locked(user):
+                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            raise
+
+
+class AccountCreateForm(forms.ModelForm):
+    """A manager creates an account inside their jurisdiction with a role they may grant."""
+
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "role", "org", "password"]
+
+    def __init__(self, *args: Any, manager: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.manager = manager
+        allowed = roles.GRANTABLE_ROLES.get(manager.role, ())
+        self.fields["role"].choices = [c for c in roles.Role.choices if c[0] in allowed]
+        self.fields["org"].queryset = OrgUnit.objects.visible_to(manager).active()
+        self.fields["org"].required = True
+        self.fields["org"].label_from_instance = lambda o: o.name_path
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        role, org = data.get("role"), data.get("org")
+        if role == roles.Role.COUNTY_ADMIN and org is not None and org.parent_id is not None:
+            self.add_error("org", _("县人才办管理员的所在单位必须是县级组织"))
+        password = data.get("password")
+        if password:
+            probe = User(
+                username=data.get("username", ""), display_name=data.get("display_name", "")
+            )
+            try:
+                password_validation.validate_password(password, probe)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password"])
+        if commit:
+            user.save()
+        return user
+
+
+class AccountEditForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "org", "is_active"]
+
+    def __init__(self, *args: Any, manager: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = (
+            OrgUnit.objects.visible_to(manager).active()
+            if (manager.role not in roles.SECURITY_ROLES)
+            else OrgUnit.objects.active()
+        )
+        self.fields["org"].label_from_instance = lambda o: o.name_path
+
+
+class RoleForm(forms.ModelForm):
+    """安全管理员: role and the reveal permission."""
+
+    class Meta:
+        model = User
+        fields = ["role", "can_reveal"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("can_reveal") and data.get("role") not in roles.BUSINESS_ROLES:
+            self.add_error("can_reveal", _("三员账号不处理业务数据，不能授予查看完整信息权限"))
+        return data
+
+
+class PasswordResetByManagerForm(forms.Form):
+    password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, target: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.target = target
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password, self.target)
+        return password

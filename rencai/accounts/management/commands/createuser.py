@@ -1,0 +1,39 @@
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from rencai.accounts.models import User
+from rencai.accounts.roles import Role
+from rencai.audit.context import acting_as
+from rencai.orgs.models import OrgUnit
+
+
+class Command(BaseCommand):
+    help = "Create an account: --username U --password P --role ROLE --org 示范县/城关镇/东关村"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", required=True)
+        parser.add_argument("--password", required=True)
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--org", required=True, help="组织路径，如 示范县/城关镇")
+        parser.add_argument("--name", default="", help="姓名")
+        parser.add_argument("--can-reveal", action="store_true")
+
+    def handle(self, *args, username, password, role, org, name, can_reveal, **options):
+        unit = OrgUnit.objects.by_path_text(org)
+        if unit is None:
+            raise CommandError(f"找不到组织“{org}”，请写完整路径，如 示范县/城关镇")
+        if User.objects.filter(username=username).exists():
+            raise CommandError(f"账号 {username} 已存在")
+        user = User(
+            username=username, role=role, org=unit, display_name=name, can_reveal=can_reveal
+        )
+        try:
+            user.full_clean(exclude=["password"])
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from exc
+        user.set_password(password)
+        with acting_as(None, username="system:createuser"):
+            user.save()
+        self.stdout.write(f"已创建账号 {username}（{user.get_role_display()}，{unit.name_path}）")

@@ -1,0 +1,70 @@
+"""Roles and what each may do. The one place a permission question is answered.
+
+Business roles work on records inside their jurisdiction (their unit and everything below it).
+The three security roles (三员: 系统管理员, 安全管理员, 审计管理员) run the system and do no
+business work: they see no personal data.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", _("县人才办管理员")
+    TOWNSHIP_ADMIN = "township_admin", _("乡镇(街道)管理员")
+    CLERK = "clerk", _("录入员")
+    LEADER = "leader", _("领导")
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITOR = "auditor", _("审计管理员")
+
+
+BUSINESS_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CLERK, Role.LEADER})
+EDITING_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CLERK})
+SECURITY_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+
+# Which roles an account manager may hand out when creating an account.
+GRANTABLE_ROLES: dict[str, tuple[str, ...]] = {
+    Role.COUNTY_ADMIN: (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CLERK, Role.LEADER),
+    Role.TOWNSHIP_ADMIN: (Role.TOWNSHIP_ADMIN, Role.CLERK, Role.LEADER),
+    Role.SYSADMIN: tuple(Role.values),
+    Role.SECADMIN: tuple(Role.values),
+}
+
+
+def _role(user) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.role
+
+
+def reads_records(user) -> bool:
+    """May see personal and activity records of their jurisdiction."""
+    return _role(user) in BUSINESS_ROLES
+
+
+def edits_records(user) -> bool:
+    return _role(user) in EDITING_ROLES
+
+
+def manages_orgs(user) -> bool:
+    return _role(user) == Role.COUNTY_ADMIN
+
+
+def manages_accounts(user) -> bool:
+    """Creates accounts, resets passwords, disables accounts (within their jurisdiction)."""
+    return _role(user) in {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.SYSADMIN}
+
+
+def assigns_roles(user) -> bool:
+    """Changes roles and grants the reveal permission (安全管理员)."""
+    return _role(user) == Role.SECADMIN
+
+
+def reads_audit(user) -> bool:
+    return _role(user) == Role.AUDITOR
+
+
+def may_reveal(user) -> bool:
+    """May see an ID number or phone in full — one record at a time, audited."""
+    return reads_records(user) and bool(user.can_reveal)

@@ -1,0 +1,40 @@
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
+from rencai.audit.models import AuditAction, AuditEvent
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    username = django_filters.CharFilter(
+        label=_("操作人"), field_name="username", lookup_expr="icontains"
+    )
+    action = django_filters.ChoiceFilter(label=_("操作"), choices=AuditAction.choices)
+    content_type = django_filters.ModelChoiceFilter(
+        label=_("对象类型"),
+        queryset=ContentType.objects.filter(app_label__in=["people", "orgs", "accounts"]),
+    )
+    object_id = django_filters.CharFilter(label=_("对象编号"))
+    object_repr = django_filters.CharFilter(label=_("对象名称"), lookup_expr="icontains")
+    since = django_filters.DateFilter(
+        label=_("起始日期"),
+        field_name="time",
+        lookup_expr="date__gte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        label=_("截止日期"),
+        field_name="time",
+        lookup_expr="date__lte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["content_type"].label_from_instance = lambda ct: str(
+            ct.model_class()._meta.verbose_name if ct.model_class() else ct.model
+        )

@@ -1,0 +1,32 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from rencai.accounts import roles
+from rencai.accounts.access import allow
+from rencai.audit.filters import AuditEventFilter
+from rencai.audit.models import AuditEvent
+
+
+@allow(roles.reads_audit)
+def event_list(request: HttpRequest) -> HttpResponse:
+    filterset = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.all())
+    events = (
+        filterset.qs if filterset.is_bound and filterset.is_valid() else AuditEvent.objects.all()
+    )
+    events = events.select_related("content_type").order_by("-time", "-id")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/event_list.html", {"filter": filterset, "page": page})
+
+
+@allow(roles.reads_audit)
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(AuditEvent.objects.select_related("content_type", "batch"), pk=pk)
+    fields = {}
+    model = event.content_type.model_class() if event.content_type else None
+    if model is not None:
+        fields = {
+            f.name: f.verbose_name for f in model._meta.get_fields() if hasattr(f, "verbose_name")
+        }
+    changes = [(fields.get(k, k), v[0], v[1]) for k, v in event.changes.items()]
+    return render(request, "audit/event_detail.html", {"event": event, "changes": changes})

@@ -1,0 +1,132 @@
+"""The `rencai` command: demo, serve, migrate, check, createuser, token (and `manage` for the rest).
+
+Configuration comes only from RENCAI_* environment variables (see settings.py); a bad value
+stops here with a message that names it.
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencai.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"配置错误：{exc}\n")
+        raise SystemExit(2) from exc
+
+
+def _call(name: str, *args: str, **options) -> None:
+    from django.core.management import call_command
+
+    call_command(name, *args, **options)
+
+
+def _migrate(verbosity: int = 0) -> None:
+    _call("migrate", interactive=False, verbosity=verbosity)
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve with gunicorn (static files through WhiteNoise) until Ctrl-C."""
+    from gunicorn.app.base import BaseApplication
+
+    # Hashed, compressed copies of the packaged CSS/JS in the data dir (offline, cacheable).
+    _call("collectstatic", interactive=False, verbosity=0)
+
+    from rencai.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("timeout", 120)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return application
+
+    print(f"rencai 已启动：http://{host}:{port}/  （Ctrl-C 停止）", flush=True)
+    Server().run()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rencai", description="人才工作管理平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="建立（或复用）示范县并启动服务")
+    demo.add_argument("--persons", type=int, default=5000)
+    demo.add_argument("--no-serve", action="store_true", help="只生成数据，不启动服务")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+
+    srv = sub.add_parser("serve", help="启动服务（gunicorn）")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument("--workers", type=int, default=2)
+
+    sub.add_parser("migrate", help="升级数据库结构")
+    check = sub.add_parser("check", help="运行系统检查")
+    check.add_argument("--deploy", action="store_true")
+
+    create = sub.add_parser("createuser", help="创建账号")
+    create.add_argument("--username", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--role", required=True)
+    create.add_argument("--org", required=True)
+    create.add_argument("--name", default="")
+
+    token = sub.add_parser("token", help="打印账号的 API 令牌")
+    token.add_argument("username")
+
+    manage = sub.add_parser("manage", help="其他 Django 管理命令")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    _setup()
+    from django.core.management.base import CommandError
+
+    try:
+        if args.command == "demo":
+            _migrate()
+            _call("demo", persons=args.persons)
+            if not args.no_serve:
+                serve(args.host, args.port, workers=2)
+        elif args.command == "serve":
+            _migrate()
+            serve(args.host, args.port, args.workers)
+        elif args.command == "migrate":
+            _migrate(verbosity=1)
+        elif args.command == "check":
+            extra = ["--deploy", "--fail-level", "WARNING"] if args.deploy else []
+            _call("check", *extra)
+        elif args.command == "createuser":
+            _call(
+                "createuser",
+                username=args.username,
+                password=args.password,
+                role=args.role,
+                org=args.org,
+                name=args.name,
+            )
+        elif args.command == "token":
+            _call("token", args.username)
+        elif args.command == "manage":
+            from django.core.management import execute_from_command_line
+
+            execute_from_command_line(["rencai", *args.args])
+    except CommandError as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        raise SystemExit(1) from exc
+
+
+if __name__ == "__main__":
+    main()

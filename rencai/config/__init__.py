@@ -1,0 +1,1 @@
+"""Typed, validated configuration from RENCAI_* environment variables."""

@@ -1,0 +1,122 @@
+import secrets
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rencai.audit.querysets import AuditedQuerySet
+from rencai.orgs.choices import OrgKind
+
+PATH_SEPARATOR = "/"
+
+
+def new_uid() -> str:
+    return secrets.token_hex(5)
+
+
+class OrgUnitQuerySet(AuditedQuerySet):
+    def subtree(self, root: "OrgUnit") -> "OrgUnitQuerySet":
+        """`root` and every unit below it (the DHIS2 data scope)."""
+        return self.filter(path__startswith=root.path)
+
+    def visible_to(self, user) -> "OrgUnitQuerySet":
+        """The units inside the user's jurisdiction; none for a user without one."""
+        org = getattr(user, "org", None) if getattr(user, "is_authenticated", False) else None
+        if org is None:
+            return self.none()
+        return self.subtree(org)
+
+    def active(self) -> "OrgUnitQuerySet":
+        return self.filter(is_active=True)
+
+    def by_path_text(self, text: str) -> "OrgUnit | None":
+        """Find a unit by its name path, e.g. 示范县/城关镇/东关村."""
+        names = [n.strip() for n in text.replace("／", "/").split("/") if n.strip()]
+        unit = None
+        for name in names:
+            unit = self.filter(
+                Q(parent=unit) if unit else Q(parent__isnull=True), name=name
+            ).first()
+            if unit is None:
+                return None
+        return unit
+
+
+class OrgUnit(models.Model):
+    """组织: one unit of the tree — the county, a township or street, a village or community,
+    a villager group, or a department, institution, enterprise or social organisation.
+
+    `path` is the materialised path of uids from the root ("/a1b2c3d4e5/f6…/"): a subtree is one
+    indexed prefix match, and a user's jurisdiction is the subtree of their unit.
+    """
+
+    uid = models.CharField(
+        _("唯一标识"), max_length=10, unique=True, default=new_uid, editable=False
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(_("路径"), max_length=400, unique=True, editable=False)
+    level = models.PositiveSmallIntegerField(_("层级"), default=1, editable=False)
+    name_path = models.CharField(_("全称路径"), max_length=600, editable=False, db_index=True)
+    division_code = models.CharField(
+        _("统计用区划代码"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12}$", _("统计用区划代码应为 12 位数字"))],
+    )
+    sort_order = models.IntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+    retired_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_under_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_path()
+        super().save(*args, **kwargs)
+
+    def refresh_path(self) -> None:
+        if self.parent_id is None:
+            self.path, self.level, self.name_path = f"/{self.uid}/", 1, self.name
+        else:
+            parent = self.parent
+            self.path = f"{parent.path}{self.uid}/"
+            self.level = parent.level + 1
+            self.name_path = f"{parent.name_path}/{self.name}"
+
+    def is_within(self, other: "OrgUnit") -> bool:
+        """True when this unit is `other` or lies below it."""
+        return self.path.startswith(other.path)
+
+    def ancestors(self) -> list["OrgUnit"]:
+        uids = [u for u in self.path.split(PATH_SEPARATOR) if u][:-1]
+        by_uid = {o.uid: o for o in OrgUnit.objects.filter(uid__in=uids)}
+        return [by_uid[u] for u in uids if u in by_uid]
+
+    def township(self) -> "OrgUnit | None":
+        """The 乡镇/街道 this unit belongs to (itself if it is one)."""
+        from rencai.orgs.choices import TOWNSHIP_KINDS
+
+        for unit in [*self.ancestors(), self]:
+            if unit.kind in TOWNSHIP_KINDS:
+                return unit
+        return None

@@ -1,0 +1,162 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from rencai.accounts import roles
+from rencai.accounts.access import allow
+from rencai.imports.reader import UnreadableFile, read_rows
+from rencai.orgs import actions
+from rencai.orgs.forms import OrgCreateForm, OrgEditForm, OrgImportForm, OrgMoveForm, OrgRetireForm
+from rencai.orgs.models import OrgUnit
+
+PATH_HEADERS = {
+    "组织路径": "path",
+    "路径": "path",
+    "类型": "kind",
+    "组织类型": "kind",
+    "统计用区划代码": "division_code",
+    "区划代码": "division_code",
+}
+
+
+def _unit(request: HttpRequest, pk: int) -> OrgUnit:
+    return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=pk)
+
+
+@allow(roles.reads_records)
+def tree(request: HttpRequest) -> HttpResponse:
+    units = OrgUnit.objects.visible_to(request.user)
+    if not request.GET.get("retired"):
+        units = units.active()
+    return render(
+        request,
+        "orgs/tree.html",
+        {
+            "units": units.order_by("path"),
+            "root_level": request.user.org.level,
+            "can_manage": roles.manages_orgs(request.user),
+            "show_retired": bool(request.GET.get("retired")),
+        },
+    )
+
+
+@allow(roles.manages_orgs)
+def create(request: HttpRequest) -> HttpResponse:
+    form = OrgCreateForm(
+        request.POST or None, user=request.user, initial={"parent": request.GET.get("parent")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = actions.create_org(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已新增组织 %(name)s") % {"name": unit.name_path})
+            return redirect("orgs:tree")
+    return render(request, "form.html", {"form": form, "title": _("新增组织")})
+
+
+@allow(roles.manages_orgs)
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    form = OrgEditForm(
+        request.POST or None,
+        initial={"name": unit.name, "division_code": unit.division_code, "kind": unit.kind},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["name"] != unit.name:
+                actions.rename_org(unit, name=data["name"], acting_user=request.user)
+            if (data["division_code"], data["kind"]) != (unit.division_code, unit.kind):
+                unit.division_code, unit.kind = data["division_code"], data["kind"]
+                unit.full_clean()
+                unit.save()
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已保存 %(name)s") % {"name": unit.name_path})
+            return redirect("orgs:tree")
+    return render(request, "form.html", {"form": form, "title": _("编辑组织：%s") % unit.name_path})
+
+
+@allow(roles.manages_orgs)
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    if unit.parent_id is None:
+        messages.error(request, _("县级组织不能移动"))
+        return redirect("orgs:tree")
+    form = OrgMoveForm(request.POST or None, user=request.user, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.move_org(
+                unit, new_parent=form.cleaned_data["new_parent"], acting_user=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已移动到 %(path)s") % {"path": unit.name_path})
+            return redirect("orgs:tree")
+    return render(request, "form.html", {"form": form, "title": _("移动组织：%s") % unit.name_path})
+
+
+@allow(roles.manages_orgs)
+def retire(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    form = OrgRetireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.retire_org(unit, reason=form.cleaned_data["reason"], acting_user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已撤销 %(path)s") % {"path": unit.name_path})
+            return redirect("orgs:tree")
+    return render(
+        request,
+        "form.html",
+        {"form": form, "title": _("撤销组织：%s") % unit.name_path, "submit_label": _("确认撤销")},
+    )
+
+
+def parse_path_sheet(rows) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a 组织路径表 after its header row; raises UnreadableFile without one."""
+    header: dict[int, str] | None = None
+    out = []
+    for number, cells in rows:
+        if header is None:
+            found = {i: PATH_HEADERS[c] for i, c in enumerate(cells) if c in PATH_HEADERS}
+            if "path" in found.values():
+                header = found
+            continue
+        if not any(cells):
+            continue
+        out.append((number, {key: cells[i] if i < len(cells) else "" for i, key in header.items()}))
+    if header is None:
+        raise UnreadableFile(_("找不到表头：第一个工作表中应有“组织路径”列"))
+    return out
+
+
+@allow(roles.manages_orgs)
+def import_tree(request: HttpRequest) -> HttpResponse:
+    form = OrgImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = parse_path_sheet(read_rows(upload, upload.name))
+            result = actions.import_org_paths(rows, root=request.user.org, acting_user=request.user)
+        except UnreadableFile as exc:
+            errors = [str(exc)]
+        except actions.TreeImportError as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request,
+                _("导入完成：新增 %(new)d 个组织，%(old)d 个已存在")
+                % {"new": len(result.created), "old": result.existing},
+            )
+            return redirect("orgs:tree")
+    return render(request, "orgs/import.html", {"form": form, "errors": errors})

@@ -1,0 +1,91 @@
+"""One filter set for the web list and the API (the URL is the state: filters survive reload)."""
+
+from datetime import date
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from rencai.orgs.models import OrgUnit
+from rencai.people.choices import AgeBand, PersonStatus, Source
+from rencai.people.models import Person, TalentCategory
+from rencai.people.search import search_q
+from rencai.standards import codes
+
+
+def _years_ago(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def age_band_range(band: str, today: date) -> tuple[date | None, date | None]:
+    """Birth dates [after, up to] of people whose age in whole years falls in `band`."""
+    lo, _sep, hi = band.partition("-")
+    newest = _years_ago(today, int(lo)) if lo else None  # at least `lo` years old
+    oldest = _years_ago(today, int(hi) + 1) if hi else None  # younger than hi + 1
+    return oldest, newest
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("姓名/拼音首字母/身份证后几位"), method="filter_q")
+    org = django_filters.ModelChoiceFilter(
+        label=_("组织"), queryset=OrgUnit.objects.none(), method="filter_org"
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("人才类别"),
+        queryset=TalentCategory.objects.filter(is_active=True),
+        method="filter_category",
+    )
+    education = django_filters.ChoiceFilter(
+        label=_("学历"), choices=codes.EDUCATION_GROUPS, method="filter_education"
+    )
+    age = django_filters.ChoiceFilter(
+        label=_("年龄段"), choices=AgeBand.choices, method="filter_age"
+    )
+    gender = django_filters.ChoiceFilter(label=_("性别"), choices=[("1", "男"), ("2", "女")])
+    political_status = django_filters.ChoiceFilter(
+        label=_("政治面貌"), choices=codes.POLITICAL_STATUS.choices()
+    )
+    source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=PersonStatus.choices)
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        org_field = self.filters["org"]
+        org_field.queryset = OrgUnit.objects.visible_to(user).order_by("path")
+        self.form.fields["org"].label_from_instance = lambda o: o.name_path
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(search_q(value))
+
+    def filter_org(self, qs: QuerySet, name: str, value: OrgUnit) -> QuerySet:
+        subtree = OrgUnit.objects.subtree(value).values("id")
+        from django.db.models import Q
+
+        return qs.filter(Q(home_org_id__in=subtree) | Q(work_org_id__in=subtree))
+
+    def filter_category(self, qs: QuerySet, name: str, value: TalentCategory) -> QuerySet:
+        members = Person.categories.through.objects.filter(talentcategory_id=value.pk)
+        return qs.filter(id__in=members.values("person_id"))
+
+    def filter_education(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        lo, hi = codes.education_groups_codes(value)
+        return qs.filter(education__gte=lo, education__lt=hi)
+
+    def filter_age(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        from django.utils import timezone
+
+        oldest, newest = age_band_range(value, timezone.localdate())
+        if oldest:
+            qs = qs.filter(birth_date__gt=oldest)
+        if newest:
+            qs = qs.filter(birth_date__lte=newest)
+        return qs

@@ -1,0 +1,135 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rencai.orgs.forms import unit_choice_field
+from rencai.orgs.models import OrgUnit
+from rencai.people.choices import PersonStatus
+from rencai.people.models import Person, TalentCategory
+from rencai.standards.idnumber import IdNumberError, mask_id_number, parse_id_number
+from rencai.standards.phone import PhoneError, normalize_phone
+from rencai.standards.text import StandardError, normalize_name
+
+FIELDS = [
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "political_status",
+    "education",
+    "degree",
+    "phone",
+    "home_org",
+    "work_org",
+    "employer",
+    "post",
+    "title_series",
+    "title_level",
+    "skill_level",
+    "specialty",
+    "source",
+    "categories",
+    "notes",
+]
+
+
+class PersonForm(forms.ModelForm):
+    """Create or edit a Person. On edit the ID number and phone are not shown: a blank field
+    keeps the stored value, so editing never displays personal identifiers in full."""
+
+    class Meta:
+        model = Person
+        fields = FIELDS
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 2, "col": "col-12"}),
+            "categories": forms.CheckboxSelectMultiple(attrs={"col": "col-12"}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        units = OrgUnit.objects.visible_to(user).active().order_by("path")
+        self.fields["home_org"] = unit_choice_field(units, _("户籍/居住地（村、社区）"))
+        self.fields["work_org"] = unit_choice_field(units, _("工作单位"), required=False)
+        self.fields["categories"].queryset = TalentCategory.objects.filter(is_active=True)
+        self.fields["gender"].required = False
+        self.fields["birth_date"].required = False
+        self.fields["gender"].help_text = _("可不填，按身份证号自动填写")
+        self.fields["birth_date"].help_text = _("可不填，按身份证号自动填写")
+        self.editing = self.instance.pk is not None
+        if self.editing:
+            for name, masked in (
+                ("id_number", self.instance.masked_id_number),
+                ("phone", self.instance.masked_phone),
+            ):
+                self.fields[name].required = False
+                self.fields[name].widget.attrs["placeholder"] = masked
+                self.fields[name].help_text = _("当前为 %(v)s；不修改请留空") % {"v": masked}
+                self.initial[name] = ""
+
+    def clean_name(self) -> str:
+        try:
+            return normalize_name(self.cleaned_data["name"])
+        except StandardError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean_id_number(self) -> str:
+        raw = self.cleaned_data.get("id_number", "")
+        if self.editing and not raw:
+            return self.instance.id_number
+        try:
+            parsed = parse_id_number(raw)
+        except IdNumberError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        self.parsed_id = parsed
+        others = Person.objects.filter(id_number=parsed.number).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("身份证号 %(n)s 已在人才库中登记") % {"n": mask_id_number(parsed.number)}
+            )
+        return parsed.number
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone", "")
+        if not raw:
+            return self.instance.phone if self.editing else ""
+        try:
+            return normalize_phone(raw)
+        except PhoneError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        number = data.get("id_number")
+        if not number:
+            return data
+        parsed = getattr(self, "parsed_id", None) or parse_id_number(number)
+        if data.get("birth_date") and data["birth_date"] != parsed.birth_date:
+            self.add_error(
+                "birth_date",
+                _("出生日期 %(d)s 与身份证号中的 %(id)s 不一致")
+                % {"d": data["birth_date"], "id": parsed.birth_date},
+            )
+        if data.get("gender") and data["gender"] != parsed.gender:
+            self.add_error(
+                "gender",
+                _("性别与身份证号不一致：身份证号第 17 位表示%(g)s")
+                % {"g": "男" if parsed.gender == "1" else "女"},
+            )
+        data["birth_date"] = parsed.birth_date
+        data["gender"] = parsed.gender
+        self.warnings = list(parsed.warnings)
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("新状态"), choices=PersonStatus.choices)
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("status") != PersonStatus.ACTIVE and not data.get("reason", "").strip():
+            self.add_error("reason", _("请填写状态变更原因（如：外出务工、调离本县、去世）"))
+        return data

@@ -1,0 +1,172 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rencai.accounts import roles
+from rencai.audit.querysets import AuditedQuerySet
+from rencai.orgs.models import OrgUnit
+from rencai.people.choices import CategoryGroup, PersonStatus, QualificationKind, Source
+from rencai.standards import codes
+from rencai.standards.idnumber import mask_id_number
+from rencai.standards.phone import mask_phone
+from rencai.standards.pinyin import initials
+
+
+class TalentCategory(models.Model):
+    """人才类别: a label a Person can hold — one of the six national teams, a 2021 rural-talent
+    class, a 农村实用人才 type or a local label such as 土专家. Categories are data, not code."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    group = models.CharField(_("分组"), max_length=20, choices=CategoryGroup.choices)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    sort_order = models.IntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人才类别")
+        verbose_name_plural = _("人才类别")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(AuditedQuerySet):
+    def visible_to(self, user) -> "PersonQuerySet":
+        """The only door to personal data: Persons whose home or work unit lies in the user's
+        jurisdiction; nothing for the security roles or a user without a unit."""
+        if not roles.reads_records(user) or user.org_id is None:
+            return self.none()
+        subtree = OrgUnit.objects.filter(path__startswith=user.org.path).values("id")
+        return self.filter(Q(home_org_id__in=subtree) | Q(work_org_id__in=subtree))
+
+    def editable_by(self, user) -> "PersonQuerySet":
+        if not roles.edits_records(user):
+            return self.none()
+        return self.visible_to(user)
+
+
+class Person(models.Model):
+    """人员: one human in the register, unique by citizen ID number (GB 11643). Birth date and
+    gender come from the ID; the codes follow the GB/T tables in rencai.standards."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    name_initials = models.CharField(_("拼音首字母"), max_length=50, editable=False)
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    id_reversed = models.CharField(max_length=18, editable=False)
+    gender = models.CharField(_("性别"), max_length=1, choices=codes.GENDER.choices())
+    birth_date = models.DateField(_("出生日期"))
+    ethnicity = models.CharField(
+        _("民族"), max_length=2, blank=True, choices=codes.ETHNICITY.choices()
+    )
+    political_status = models.CharField(
+        _("政治面貌"), max_length=2, blank=True, choices=codes.POLITICAL_STATUS.choices()
+    )
+    education = models.CharField(
+        _("学历"), max_length=2, blank=True, choices=codes.EDUCATION.choices()
+    )
+    degree = models.CharField(_("学位"), max_length=1, blank=True, choices=codes.DEGREE.choices())
+    phone = models.CharField(_("手机号码"), max_length=11, blank=True)
+    home_org = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("户籍/居住地（村、社区）"),
+        on_delete=models.PROTECT,
+        related_name="residents",
+    )
+    work_org = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    employer = models.CharField(_("工作单位名称"), max_length=100, blank=True)
+    post = models.CharField(_("职务/岗位"), max_length=100, blank=True)
+    title_series = models.CharField(_("职称系列"), max_length=50, blank=True)
+    title_level = models.CharField(
+        _("职称等级"), max_length=1, blank=True, choices=codes.TITLE_LEVEL.choices()
+    )
+    skill_level = models.CharField(
+        _("技能等级"), max_length=1, blank=True, choices=codes.SKILL_LEVEL.choices()
+    )
+    specialty = models.CharField(_("从事产业/专业特长"), max_length=100, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=12, choices=Source.choices, default=Source.LOCAL
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
+    )
+    status_reason = models.CharField(_("状态变更原因"), max_length=200, blank=True)
+    categories = models.ManyToManyField(
+        TalentCategory, verbose_name=_("人才类别"), blank=True, related_name="persons"
+    )
+    notes = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    # The change log keeps these masked (PIPL; security checklist item 17).
+    audit_masked = {"id_number": mask_id_number, "phone": mask_phone, "id_reversed": mask_id_number}
+    audit_exclude = ("name_initials", "id_reversed", "updated_at")
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["home_org", "status"], name="person_home_status"),
+            models.Index(fields=["work_org"], name="person_work"),
+            models.Index(fields=["name_initials"], name="person_initials"),
+            models.Index(fields=["id_reversed"], name="person_id_reversed"),
+            models.Index(fields=["name"], name="person_name"),
+            models.Index(fields=["birth_date"], name="person_birth"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
+        """Search keys derived from the name and ID (also called by bulk writers)."""
+        self.name_initials = initials(self.name)[:50]
+        self.id_reversed = self.id_number[::-1]
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class Qualification(models.Model):
+    """资质证书: one certificate a Person holds — a 高素质农民 recognition, a social-work
+    qualification, a 职称 or a skill-level certificate."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="qualifications"
+    )
+    kind = models.CharField(_("证书类型"), max_length=16, choices=QualificationKind.choices)
+    level = models.CharField(_("等级"), max_length=50, blank=True)
+    number = models.CharField(_("证书编号"), max_length=64, blank=True)
+    issuer = models.CharField(_("发证机关"), max_length=100, blank=True)
+    issued_on = models.DateField(_("发证日期"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("资质证书")
+        verbose_name_plural = _("资质证书")
+        ordering = ["-issued_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.level}".strip()

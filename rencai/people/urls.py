@@ -1,0 +1,14 @@
+from django.urls import path
+
+from rencai.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("new/", views.person_create, name="create"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/edit/", views.person_edit, name="edit"),
+    path("<int:pk>/status/", views.person_status, name="status"),
+    path("<int:pk>/delete/", views.person_delete, name="delete"),
+    path("<int:pk>/reveal/", views.person_reveal, name="reveal"),
+]

@@ -1,0 +1,174 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from rencai.accounts import roles
+from rencai.accounts.access import allow
+from rencai.orgs.models import OrgUnit
+from rencai.people import actions
+from rencai.people.choices import PersonStatus
+from rencai.people.filters import PersonFilter
+from rencai.people.forms import PersonForm, StatusForm
+from rencai.people.models import Person, TalentCategory
+
+PAGE_SIZE = 50
+
+
+@allow(roles.reads_records)
+def person_list(request: HttpRequest) -> HttpResponse:
+    base = Person.objects.visible_to(request.user)
+    filterset = PersonFilter(request.GET or None, queryset=base, request=request)
+    people = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    people = people.select_related("home_org", "work_org").order_by("-id")
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_edit": roles.edits_records(request.user),
+        },
+    )
+
+
+def _visible_person(request: HttpRequest, pk: int) -> Person:
+    return get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+
+
+def _editable_person(request: HttpRequest, pk: int) -> Person:
+    return get_object_or_404(Person.objects.editable_by(request.user), pk=pk)
+
+
+@allow(roles.reads_records)
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _visible_person(request, pk)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "categories": person.categories.all(),
+            "qualifications": person.qualifications.all(),
+            "can_edit": roles.edits_records(request.user),
+            "can_reveal": roles.may_reveal(request.user),
+            "status_form": StatusForm(initial={"status": person.status}),
+        },
+    )
+
+
+@allow(roles.may_reveal)
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST only: shows the full ID and phone once, and writes an audit event."""
+    person = _visible_person(request, pk)
+    if request.method != "POST":
+        return redirect("people:detail", pk=pk)
+    values = actions.reveal_person(person, acting_user=request.user, fields=("id_number", "phone"))
+    return render(request, "people/_revealed.html", {"person": person, "values": values})
+
+
+def _save(request: HttpRequest, form: PersonForm) -> Person | None:
+    person = form.save(commit=False)
+    try:
+        actions.save_person(
+            person, categories=form.cleaned_data["categories"], acting_user=request.user
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    for warning in getattr(form, "warnings", []):
+        messages.warning(request, warning)
+    return person
+
+
+@allow(roles.edits_records)
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(
+        request.POST or None, user=request.user, initial={"home_org": request.user.org_id}
+    )
+    if request.method == "POST" and form.is_valid() and (person := _save(request, form)):
+        messages.success(request, _("已登记 %(name)s") % {"name": person.name})
+        return redirect("people:detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "title": _("登记人员")})
+
+
+@allow(roles.edits_records)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _editable_person(request, pk)
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid() and _save(request, form):
+        messages.success(request, _("已保存 %(name)s") % {"name": person.name})
+        return redirect("people:detail", pk=person.pk)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "title": _("编辑：%(name)s") % {"name": person.name}, "person": person},
+    )
+
+
+@allow(roles.edits_records)
+def person_status(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _editable_person(request, pk)
+    form = StatusForm(request.POST or None, initial={"status": person.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_status(
+                person,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s 的状态已改为“%(s)s”")
+                % {"name": person.name, "s": person.get_status_display()},
+            )
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "form.html", {"form": form, "title": _("变更状态：%s") % person.name})
+
+
+@allow(roles.edits_records)
+def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _editable_person(request, pk)
+    if request.method == "POST":
+        name = person.name
+        actions.delete_person(person, acting_user=request.user)
+        messages.success(request, _("已删除 %(name)s") % {"name": name})
+        return redirect("people:list")
+    return render(request, "people/person_confirm_delete.html", {"person": person})
+
+
+@allow(roles.reads_records)
+def home(request: HttpRequest) -> HttpResponse:
+    """工作台: the register of the user's jurisdiction at a glance; every number is a link."""
+    people = Person.objects.visible_to(request.user)
+    by_status = dict(people.values_list("status").annotate(n=Count("*")).order_by())
+    talent = people.filter(status=PersonStatus.ACTIVE)
+    through = Person.categories.through.objects.filter(person__in=talent.values("id"))
+    by_category = dict(through.values_list("talentcategory_id").annotate(n=Count("*")).order_by())
+    categories = [
+        (c, by_category.get(c.pk, 0)) for c in TalentCategory.objects.filter(is_active=True)
+    ]
+    children = OrgUnit.objects.filter(parent=request.user.org, is_active=True).order_by("path")
+    child_counts = []
+    for child in children:
+        subtree = OrgUnit.objects.subtree(child).values("id")
+        n = talent.filter(Q(home_org_id__in=subtree) | Q(work_org_id__in=subtree)).count()
+        child_counts.append((child, n))
+    return render(
+        request,
+        "people/home.html",
+        {
+            "active": by_status.get(PersonStatus.ACTIVE, 0),
+            "by_status": [(s, label, by_status.get(s, 0)) for s, label in PersonStatus.choices],
+            "categories": categories,
+            "children": child_counts,
+        },
+    )

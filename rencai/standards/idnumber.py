@@ -1,0 +1,232 @@
+"""Resident identity card numbers (公民身份号码), GB 11643-1999.
+
+An 18-character number is 6 address digits (GB/T 2260 county code at the time
+of issue), 8 birth-date digits (YYYYMMDD), a 3-digit sequence whose last digit
+is odd for men and even for women, and an ISO 7064 MOD 11-2 check character
+(``0``-``9`` or ``X``).  Legacy 15-digit numbers (GB 11643-1989) have a 6-digit
+date (YYMMDD, always 19YY) and no check character; they are upgraded here.
+
+Deliberate choices, see ``/work/shared/reference/standards.md`` sections 3 and 6:
+
+* The address code is only checked at province level and an unknown province
+  is a *warning*, not an error: abolished county codes are legitimate for life,
+  and libraries with a full table (``stdnum.cn.ric``) reject real numbers,
+  including the standard's own Annex-A example and the 81/82/83 residence
+  permits for Hong Kong, Macao and Taiwan residents.
+* A number that Excel stored as a float (``4.30124E+17``) has permanently lost
+  its last digits.  It is rejected with a message telling the office how to
+  fix the sheet -- it is never "repaired".
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from .text import StandardError, clip, fold
+
+__all__ = [
+    "CHECK_CHARS",
+    "PROVINCE_CODES",
+    "WEIGHTS",
+    "IdNumber",
+    "IdNumberError",
+    "check_digit",
+    "is_id_number",
+    "mask_id_number",
+    "parse_id_number",
+]
+
+#: Weights 2^(18-i) mod 11 for positions 1..17 (GB 11643-1999, clause 7).
+WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+#: Check character indexed by (weighted sum mod 11).
+CHECK_CHARS = "10X98765432"
+
+#: First two digits of a valid address code: the 31 mainland provinces,
+#: 71 Taiwan, and 81/82/83 used by residence permits for residents of Hong
+#: Kong, Macao and Taiwan (810000 / 820000 / 830000).
+PROVINCE_CODES: frozenset[str] = frozenset(
+    {
+        *("11", "12", "13", "14", "15"),
+        *("21", "22", "23"),
+        *("31", "32", "33", "34", "35", "36", "37"),
+        *("41", "42", "43", "44", "45", "46"),
+        *("50", "51", "52", "53", "54"),
+        *("61", "62", "63", "64", "65"),
+        *("71", "81", "82", "83"),
+    }
+)
+
+#: Earliest birth date accepted.  Older dates in a talent register are
+#: typing errors (the Annex-A example 440524188001010014 is 1880).
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+EXCEL_NUMBER_MESSAGE = "身份证号被 Excel 存成了数字，后几位已经丢失；请将该列设为文本格式后重新粘贴"
+
+# Excel's scientific display: "4.30124E+17", "4.3012419850315e+17", and
+# "4,30124E+17" in comma-decimal locales.  One digit before the point.
+_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]*)? ?[eE] ?\+? ?[0-9]{1,3}")
+# Hyphen-minus and the dash look-alikes that NFKC leaves alone.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]")
+_ALLOWED = re.compile(r"[0-9X]*")
+
+
+class IdNumberError(StandardError):
+    """An identity number that cannot be accepted; ``message`` says why."""
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    """A validated identity number and the facts encoded in it."""
+
+    number: str
+    """The 18-character number, upper-case ``X``."""
+    birth_date: datetime.date
+    gender: str
+    """GB/T 2261.1 code: ``'1'`` male (17th digit odd), ``'2'`` female (even)."""
+    region: str
+    """The first 6 digits (GB/T 2260 county code at the time of issue)."""
+    upgraded: bool = False
+    """True when the input was a legacy 15-digit number."""
+    warnings: tuple[str, ...] = ()
+    """Non-fatal remarks to show the user, e.g. an unknown region code."""
+
+    def __str__(self) -> str:
+        return self.number
+
+
+def check_digit(first17: str) -> str:
+    """Return the ISO 7064 MOD 11-2 check character for 17 ASCII digits.
+
+    Raises :class:`IdNumberError` if ``first17`` is not exactly 17 digits,
+    because a silently wrong check character would let a bad number through.
+    """
+    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+        raise IdNumberError(
+            f"计算校验位需要17位数字，实际为「{first17}」",
+            kind="check_input",
+        )
+    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    return CHECK_CHARS[total % 11]
+
+
+def _clean(raw: str | int | float | None) -> str:
+    """Fold the input and drop separators, or raise for Excel floats."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        raise IdNumberError("身份证号格式不正确", kind="chars")
+    if isinstance(raw, int | float):
+        raise IdNumberError(EXCEL_NUMBER_MESSAGE, kind="excel_number")
+    text = fold(raw)
+    if _SCIENTIFIC.fullmatch(text):
+        raise IdNumberError(EXCEL_NUMBER_MESSAGE, kind="excel_number")
+    return _SEPARATORS.sub("", text)
+
+
+def parse_id_number(
+    raw: str | int | float | None, *, today: datetime.date | None = None
+) -> IdNumber:
+    """Validate an identity number and return what it encodes.
+
+    Accepts full-width characters, lower-case ``x``, spaces and dashes.  A
+    15-digit legacy number is upgraded to 18 digits (``upgraded=True``).
+    ``today`` bounds the birth date and exists so tests can pin the clock.
+
+    Raises :class:`IdNumberError` with a specific Chinese message for: numbers
+    Excel stored as floats, empty input, illegal characters, wrong length,
+    misplaced ``X``, impossible or out-of-range birth dates, and a wrong
+    check character.  An unknown province code is only a warning.
+    """
+    text = _clean(raw)
+    if not text:
+        raise IdNumberError("身份证号不能为空", kind="empty")
+    if not _ALLOWED.fullmatch(text.upper()):
+        bad = "".join(dict.fromkeys(char for char in text if char not in "0123456789Xx"))
+        raise IdNumberError(
+            f"身份证号只能包含数字和末位的X，发现非法字符「{clip(bad)}」",
+            kind="chars",
+        )
+    text = text.upper()
+    if len(text) not in (15, 18):
+        raise IdNumberError(
+            f"身份证号应为18位（或15位旧号），实际为{len(text)}位",
+            kind="length",
+        )
+    if "X" in text[:-1] or (len(text) == 15 and "X" in text):
+        raise IdNumberError("身份证号中的X只能出现在18位号码的最后一位", kind="chars")
+
+    upgraded = len(text) == 15
+    first17 = text[:6] + "19" + text[6:] if upgraded else text[:17]
+
+    birth_date = _birth_date(first17[6:14], today or datetime.date.today())
+
+    expected = check_digit(first17)
+    if upgraded:
+        number = first17 + expected
+    else:
+        number = text
+        if text[17] != expected:
+            raise IdNumberError(
+                f"身份证号校验位错误：应为 {expected}，实际为 {text[17]}",
+                kind="check_digit",
+            )
+
+    region = number[:6]
+    warnings: tuple[str, ...] = ()
+    if region[:2] not in PROVINCE_CODES:
+        warnings = (f"身份证号地区码 {region} 不在行政区划表中，请核对",)
+
+    return IdNumber(
+        number=number,
+        birth_date=birth_date,
+        gender="1" if int(number[16]) % 2 else "2",
+        region=region,
+        upgraded=upgraded,
+        warnings=warnings,
+    )
+
+
+def _birth_date(digits: str, today: datetime.date) -> datetime.date:
+    """Turn the 8 date digits into a date within [1900-01-01, today]."""
+    try:
+        value = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        raise IdNumberError(f"出生日期 {digits} 不是有效日期", kind="birth_date") from None
+    if value > today:
+        raise IdNumberError(f"出生日期 {digits} 晚于今天，请核对身份证号", kind="birth_date")
+    if value < EARLIEST_BIRTH_DATE:
+        raise IdNumberError(
+            f"出生日期 {digits} 早于1900年1月1日，请核对身份证号", kind="birth_date"
+        )
+    return value
+
+
+def is_id_number(raw: str | int | float | None) -> bool:
+    """Return True if :func:`parse_id_number` accepts ``raw`` (warnings allowed)."""
+    try:
+        parse_id_number(raw)
+    except IdNumberError:
+        return False
+    return True
+
+
+def mask_id_number(number: str | None) -> str:
+    """Hide the middle of an identity number for lists and exports.
+
+    18 characters keep the first 4 (province and city) and the last 4, e.g.
+    ``4301**********123X``; other lengths keep the first 2 and last 2; strings
+    of 4 or fewer characters are fully starred so a short fragment is never
+    shown whole.  At most 8 original characters are ever revealed.
+    """
+    if not number:
+        return ""
+    text = number.strip()
+    size = len(text)
+    if size == 18:
+        return text[:4] + "*" * 10 + text[-4:]
+    if size <= 4:
+        return "*" * size
+    return text[:2] + "*" * (size - 4) + text[-2:]

@@ -1,0 +1,24 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from rencai.accounts.views import landing
+from rencai.orgs.api import OrgUnitViewSet
+from rencai.people import views as people_views
+from rencai.people.api import PersonViewSet
+
+router = DefaultRouter()
+router.register("orgs", OrgUnitViewSet, basename="org")
+router.register("people", PersonViewSet, basename="person")
+
+urlpatterns = [
+    path("", landing, name="root"),
+    path("home/", people_views.home, name="home"),
+    path("accounts/", include("rencai.accounts.urls")),
+    path("orgs/", include("rencai.orgs.urls")),
+    path("people/", include("rencai.people.urls")),
+    path("audit/", include("rencai.audit.urls")),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

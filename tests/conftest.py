@@ -1,0 +1,150 @@
+"""Shared fixtures: a small county built in code, and one persona per role.
+
+示范县
+├── 城关镇 (township)  ── 东关村 (village), 西关村 (village), 城关镇卫生院 (institution)
+├── 青山镇 (township)  ── 石桥村 (village)
+└── 县教育局 (department)
+
+Personas: county_admin (示范县), chengguan_admin / chengguan_leader (城关镇),
+chengguan_clerk (东关村), outsider_admin (青山镇, the admin of another township),
+sysadmin, secadmin, auditor (三员, at the county).
+"""
+
+import pytest
+from django.test import Client
+
+from rencai.accounts.models import User
+from rencai.accounts.roles import Role
+from rencai.orgs.choices import OrgKind
+from rencai.orgs.models import OrgUnit
+from rencai.people.models import Person, TalentCategory
+from rencai.standards.idnumber import check_digit
+
+PASSWORD = "Test-password-2026"
+
+
+def make_id(birth: str, seq: int, region: str = "433130") -> str:
+    """A valid 18-digit ID number: region + YYYYMMDD + 3-digit sequence + check digit."""
+    body = f"{region}{birth}{seq:03d}"
+    return body + check_digit(body)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class County:
+    """The fixture county's units by short name."""
+
+    def __init__(self) -> None:
+        self.county = OrgUnit.objects.create(
+            name="示范县", kind=OrgKind.COUNTY, division_code="433130000000"
+        )
+        self.chengguan = self.add("城关镇", OrgKind.TOWNSHIP, self.county)
+        self.dongguan = self.add("东关村", OrgKind.VILLAGE, self.chengguan)
+        self.xiguan = self.add("西关村", OrgKind.VILLAGE, self.chengguan)
+        self.clinic = self.add("城关镇卫生院", OrgKind.INSTITUTION, self.chengguan)
+        self.qingshan = self.add("青山镇", OrgKind.TOWNSHIP, self.county)
+        self.shiqiao = self.add("石桥村", OrgKind.VILLAGE, self.qingshan)
+        self.education = self.add("县教育局", OrgKind.DEPARTMENT, self.county)
+
+    @staticmethod
+    def add(name: str, kind: str, parent: OrgUnit) -> OrgUnit:
+        return OrgUnit.objects.create(name=name, kind=kind, parent=parent)
+
+
+@pytest.fixture
+def county(db) -> County:
+    return County()
+
+
+def make_user(username: str, role: str, org: OrgUnit, **extra) -> User:
+    user = User(username=username, role=role, org=org, display_name=username, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+class Personas:
+    def __init__(self, c: County) -> None:
+        self.county_admin = make_user("county_admin", Role.COUNTY_ADMIN, c.county)
+        self.chengguan_admin = make_user("chengguan_admin", Role.TOWNSHIP_ADMIN, c.chengguan)
+        self.chengguan_leader = make_user("chengguan_leader", Role.LEADER, c.chengguan)
+        self.chengguan_clerk = make_user("chengguan_clerk", Role.CLERK, c.dongguan)
+        self.outsider_admin = make_user("outsider_admin", Role.TOWNSHIP_ADMIN, c.qingshan)
+        self.sysadmin = make_user("sysadmin", Role.SYSADMIN, c.county)
+        self.secadmin = make_user("secadmin", Role.SECADMIN, c.county)
+        self.auditor = make_user("auditor", Role.AUDITOR, c.county)
+
+    def all(self) -> dict[str, User]:
+        return dict(vars(self))
+
+
+@pytest.fixture
+def personas(county) -> Personas:
+    return Personas(county)
+
+
+class People:
+    """張三 lives in 东关村 (城关镇); 李四 in 石桥村 (青山镇); 王五 lives in 石桥村 but works at
+    城关镇卫生院, so both townships see him."""
+
+    def __init__(self, c: County) -> None:
+        farmer = TalentCategory.objects.get(name="农村实用人才")
+        tech = TalentCategory.objects.get(name="专业技术人才")
+        self.zhang_san = Person.objects.create(
+            name="张三",
+            id_number=make_id("19850312", 11),
+            gender="1",
+            birth_date="1985-03-12",
+            phone="13812345678",
+            home_org=c.dongguan,
+            education="30",
+            political_status="01",
+            specialty="养殖",
+        )
+        self.zhang_san.categories.set([farmer])
+        self.li_si = Person.objects.create(
+            name="李四",
+            id_number=make_id("19900101", 22),
+            gender="2",
+            birth_date="1990-01-01",
+            phone="13987654321",
+            home_org=c.shiqiao,
+            education="20",
+            political_status="13",
+        )
+        self.li_si.categories.set([tech])
+        self.wang_wu = Person.objects.create(
+            name="王五",
+            id_number=make_id("19700615", 33),
+            gender="1",
+            birth_date="1970-06-15",
+            home_org=c.shiqiao,
+            work_org=c.clinic,
+            education="20",
+            political_status="13",
+        )
+
+
+@pytest.fixture
+def people(county) -> People:
+    return People(county)
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a Client logged in as that user."""
+
+    def _login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login
