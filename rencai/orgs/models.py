@@ -90,6 +90,10 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def full_clean(self, *args, **kwargs) -> None:
+        self.refresh_path()
+        super().full_clean(*args, **kwargs)
+
     def save(self, *args, **kwargs) -> None:
         self.refresh_path()
         super().save(*args, **kwargs)

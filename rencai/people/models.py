@@ -129,6 +129,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def full_clean(self, *args, **kwargs) -> None:
+        self.fill_derived()
+        super().full_clean(*args, **kwargs)
+
     def save(self, *args, **kwargs) -> None:
         self.fill_derived()
         super().save(*args, **kwargs)
