@@ -100,10 +100,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
-    # Offices reach rencai over the county intranet; HTTPS is terminated by their proxy.
-    SESSION_COOKIE_SECURE = env_bool("RENCAI_SECURE_COOKIES", default=False)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Production behind HTTPS (usually the county's reverse proxy): secure cookies, redirect, HSTS.
+# `rencai check --deploy` is clean only with this on.
+HTTPS = env_bool("RENCAI_HTTPS", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = False
+# Intranet hosts are never on the browsers' public HSTS preload list.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -151,3 +156,5 @@ LOGGING = {
 
 AUTHENTICATION_BACKENDS = ["rencai.accounts.backends.LockoutModelBackend"]
 RENCAI_TRUST_PROXY = env_bool("RENCAI_TRUST_PROXY", default=False)
+if RENCAI_TRUST_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

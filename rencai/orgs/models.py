@@ -83,6 +83,13 @@ class OrgUnit(models.Model):
         verbose_name = _("组织")
         verbose_name_plural = _("组织")
         ordering = ["path"]
+        indexes = [
+            # Subtree matches are `path LIKE '/uid/uid/%'`; PostgreSQL needs pattern ops for that
+            # under a non-C collation (other databases use a plain index).
+            models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_under_parent"),
         ]
@@ -90,13 +97,13 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def full_clean(self, *args, **kwargs) -> None:
-        self.refresh_path()
-        super().full_clean(*args, **kwargs)
-
     def save(self, *args, **kwargs) -> None:
         self.refresh_path()
         super().save(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs) -> None:
+        self.refresh_path()
+        super().full_clean(*args, **kwargs)
 
     def refresh_path(self) -> None:
         if self.parent_id is None:

@@ -36,7 +36,7 @@ class PersonFilter(django_filters.FilterSet):
     )
     category = django_filters.ModelChoiceFilter(
         label=_("人才类别"),
-        queryset=TalentCategory.objects.filter(is_active=True),
+        queryset=TalentCategory.objects.all(),
         method="filter_category",
     )
     education = django_filters.ChoiceFilter(

@@ -133,3 +133,9 @@ class StatusForm(forms.Form):
         if data.get("status") != PersonStatus.ACTIVE and not data.get("reason", "").strip():
             self.add_error("reason", _("请填写状态变更原因（如：外出务工、调离本县、去世）"))
         return data
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = TalentCategory
+        fields = ["name", "group", "description", "sort_order", "is_active"]

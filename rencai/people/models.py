@@ -129,13 +129,13 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def full_clean(self, *args, **kwargs) -> None:
-        self.fill_derived()
-        super().full_clean(*args, **kwargs)
-
     def save(self, *args, **kwargs) -> None:
         self.fill_derived()
         super().save(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs) -> None:
+        self.fill_derived()
+        super().full_clean(*args, **kwargs)
 
     def fill_derived(self) -> None:
         """Search keys derived from the name and ID (also called by bulk writers)."""

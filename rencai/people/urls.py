@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.person_status, name="status"),
     path("<int:pk>/delete/", views.person_delete, name="delete"),
     path("<int:pk>/reveal/", views.person_reveal, name="reveal"),
+    path("categories/", views.category_list, name="categories"),
+    path("categories/new/", views.category_create, name="category_create"),
+    path("categories/<int:pk>/edit/", views.category_edit, name="category_edit"),
 ]

@@ -12,7 +12,7 @@ from rencai.orgs.models import OrgUnit
 from rencai.people import actions
 from rencai.people.choices import PersonStatus
 from rencai.people.filters import PersonFilter
-from rencai.people.forms import PersonForm, StatusForm
+from rencai.people.forms import CategoryForm, PersonForm, StatusForm
 from rencai.people.models import Person, TalentCategory
 
 PAGE_SIZE = 50
@@ -172,3 +172,41 @@ def home(request: HttpRequest) -> HttpResponse:
             "children": child_counts,
         },
     )
+
+
+@allow(roles.reads_records)
+def category_list(request: HttpRequest) -> HttpResponse:
+    """人才类别: the labels in use, with how many Persons of the user's jurisdiction hold each."""
+    visible = Person.objects.visible_to(request.user).values("id")
+    counts = dict(
+        Person.categories.through.objects.filter(person_id__in=visible)
+        .values_list("talentcategory_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    categories = [(c, counts.get(c.pk, 0)) for c in TalentCategory.objects.all()]
+    return render(
+        request,
+        "people/category_list.html",
+        {"categories": categories, "can_manage": roles.manages_orgs(request.user)},
+    )
+
+
+def _category_form(request: HttpRequest, instance: TalentCategory | None) -> HttpResponse:
+    form = CategoryForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        category = form.save()
+        messages.success(request, _("已保存人才类别 %(name)s") % {"name": category.name})
+        return redirect("people:categories")
+    title = _("编辑人才类别") if instance else _("新增人才类别")
+    return render(request, "form.html", {"form": form, "title": title})
+
+
+@allow(roles.manages_orgs)
+def category_create(request: HttpRequest) -> HttpResponse:
+    return _category_form(request, None)
+
+
+@allow(roles.manages_orgs)
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _category_form(request, get_object_or_404(TalentCategory, pk=pk))
