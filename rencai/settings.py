@@ -147,6 +147,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

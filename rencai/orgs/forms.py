@@ -8,7 +8,9 @@ from rencai.orgs.models import OrgUnit
 
 
 def unit_choice_field(queryset, label: str, required: bool = True) -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(queryset=queryset, label=label, required=required)
+    field = forms.ModelChoiceField(
+        queryset=queryset.order_by("name_path"), label=label, required=required
+    )
     field.label_from_instance = lambda o: o.name_path
     return field
 

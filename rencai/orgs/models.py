@@ -27,6 +27,24 @@ class OrgUnitQuerySet(AuditedQuerySet):
             return self.none()
         return self.subtree(org)
 
+    def in_tree_order(self) -> list["OrgUnit"]:
+        """Depth-first, siblings ordered as offices list them: townships and streets by their
+        统计用区划代码, then villages, then departments and other units by name."""
+        units = list(self)
+        by_parent: dict[int | None, list[OrgUnit]] = {}
+        ids = {u.pk for u in units}
+        for unit in units:
+            by_parent.setdefault(unit.parent_id if unit.parent_id in ids else None, []).append(unit)
+        out: list[OrgUnit] = []
+
+        def walk(parent_id: int | None) -> None:
+            for unit in sorted(by_parent.get(parent_id, []), key=OrgUnit.sibling_key):
+                out.append(unit)
+                walk(unit.pk)
+
+        walk(None)
+        return out
+
     def active(self) -> "OrgUnitQuerySet":
         return self.filter(is_active=True)
 
@@ -113,6 +131,10 @@ class OrgUnit(models.Model):
             self.path = f"{parent.path}{self.uid}/"
             self.level = parent.level + 1
             self.name_path = f"{parent.name_path}/{self.name}"
+
+    def sibling_key(self) -> tuple:
+        kinds = list(OrgKind.values)
+        return (self.sort_order, kinds.index(self.kind), self.division_code or "~", self.name)
 
     def is_within(self, other: "OrgUnit") -> bool:
         """True when this unit is `other` or lies below it."""

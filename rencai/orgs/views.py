@@ -34,7 +34,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         request,
         "orgs/tree.html",
         {
-            "units": units.order_by("path"),
+            "units": units.in_tree_order(),
             "root_level": request.user.org.level,
             "can_manage": roles.manages_orgs(request.user),
             "show_retired": bool(request.GET.get("retired")),

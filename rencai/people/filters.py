@@ -32,12 +32,13 @@ def age_band_range(band: str, today: date) -> tuple[date | None, date | None]:
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名/拼音首字母/身份证后几位"), method="filter_q")
     org = django_filters.ModelChoiceFilter(
-        label=_("组织"), queryset=OrgUnit.objects.none(), method="filter_org"
+        label=_("组织"), queryset=OrgUnit.objects.none(), method="filter_org", empty_label=_("全部")
     )
     category = django_filters.ModelChoiceFilter(
         label=_("人才类别"),
         queryset=TalentCategory.objects.all(),
         method="filter_category",
+        empty_label=_("全部"),
     )
     education = django_filters.ChoiceFilter(
         label=_("学历"), choices=codes.EDUCATION_GROUPS, method="filter_education"
@@ -60,7 +61,7 @@ class PersonFilter(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
         org_field = self.filters["org"]
-        org_field.queryset = OrgUnit.objects.visible_to(user).order_by("path")
+        org_field.queryset = OrgUnit.objects.visible_to(user).order_by("name_path")
         self.form.fields["org"].label_from_instance = lambda o: o.name_path
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:

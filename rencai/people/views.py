@@ -156,7 +156,7 @@ def home(request: HttpRequest) -> HttpResponse:
     categories = [
         (c, by_category.get(c.pk, 0)) for c in TalentCategory.objects.filter(is_active=True)
     ]
-    children = OrgUnit.objects.filter(parent=request.user.org, is_active=True).order_by("path")
+    children = OrgUnit.objects.filter(parent=request.user.org, is_active=True).in_tree_order()
     child_counts = []
     for child in children:
         subtree = OrgUnit.objects.subtree(child).values("id")
