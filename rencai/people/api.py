@@ -7,7 +7,7 @@ from rencai.api import AttributedMixin, ReadsRecords
 from rencai.orgs.models import OrgUnit
 from rencai.people import actions
 from rencai.people.filters import PersonFilter
-from rencai.people.models import Person, TalentCategory
+from rencai.people.models import Person, Qualification, TalentCategory
 from rencai.standards.idnumber import IdNumberError, mask_id_number, parse_id_number
 from rencai.standards.phone import PhoneError, mask_phone, normalize_phone
 from rencai.standards.text import StandardError, normalize_name
@@ -24,6 +24,12 @@ class MaskedField(serializers.CharField):
         return self.masker(value)
 
 
+class QualificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Qualification
+        fields = ["id", "kind", "level", "number", "issuer", "issued_on", "valid_until"]
+
+
 class PersonSerializer(serializers.ModelSerializer):
     id_number = MaskedField(mask_id_number, max_length=30)
     phone = MaskedField(mask_phone, max_length=30, required=False, allow_blank=True)
@@ -35,6 +41,7 @@ class PersonSerializer(serializers.ModelSerializer):
         many=True, required=False, queryset=TalentCategory.objects.filter(is_active=True)
     )
     home_org_path = serializers.CharField(source="home_org.name_path", read_only=True)
+    qualifications = QualificationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Person
@@ -62,6 +69,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "status",
             "status_reason",
             "categories",
+            "qualifications",
             "notes",
             "created_at",
             "updated_at",
@@ -142,4 +150,8 @@ class PersonViewSet(
         qs = Person.objects.visible_to(self.request.user)
         if self.request.method not in ("GET", "HEAD", "OPTIONS"):
             qs = Person.objects.editable_by(self.request.user)
-        return qs.select_related("home_org").prefetch_related("categories").order_by("-id")
+        return (
+            qs.select_related("home_org")
+            .prefetch_related("categories", "qualifications")
+            .order_by("-id")
+        )

@@ -35,3 +35,21 @@ class AgeBand(models.TextChoices):
     FROM_36_TO_45 = "36-45", _("36-45岁")
     FROM_46_TO_55 = "46-55", _("46-55岁")
     FROM_56 = "56-", _("56岁及以上")
+
+
+# The levels each certificate kind can carry (free text for 其他证书).
+QUALIFICATION_LEVELS: dict[str, tuple[str, ...]] = {
+    QualificationKind.FARMER: ("初级", "中级", "高级"),
+    QualificationKind.SOCIAL_WORK: ("助理社会工作师", "社会工作师", "高级社会工作师"),
+    QualificationKind.TITLE: ("正高级", "副高级", "中级", "助理级", "员级"),
+    QualificationKind.SKILL: (
+        "学徒工",
+        "五级/初级工",
+        "四级/中级工",
+        "三级/高级工",
+        "二级/技师",
+        "一级/高级技师",
+        "特级技师",
+        "首席技师",
+    ),
+}

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
-from rencai.people.choices import PersonStatus
-from rencai.people.models import Person, TalentCategory
+from rencai.people.choices import QUALIFICATION_LEVELS, PersonStatus, QualificationKind
+from rencai.people.models import Person, Qualification, TalentCategory
 from rencai.standards.idnumber import IdNumberError, mask_id_number, parse_id_number
 from rencai.standards.phone import PhoneError, normalize_phone
 from rencai.standards.text import StandardError, normalize_name
@@ -139,3 +139,36 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = TalentCategory
         fields = ["name", "group", "description", "sort_order", "is_active"]
+
+
+class QualificationForm(forms.ModelForm):
+    class Meta:
+        model = Qualification
+        fields = ["kind", "level", "number", "issuer", "issued_on", "valid_until"]
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        hints = "；".join(
+            f"{QualificationKind(kind).label}：{'、'.join(levels)}"
+            for kind, levels in QUALIFICATION_LEVELS.items()
+        )
+        self.fields["level"].help_text = hints
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind, level = data.get("kind"), (data.get("level") or "").strip()
+        allowed = QUALIFICATION_LEVELS.get(kind)
+        if allowed and level not in allowed:
+            self.add_error(
+                "level",
+                _("“%(kind)s”的等级应为：%(levels)s")
+                % {"kind": QualificationKind(kind).label, "levels": "、".join(allowed)},
+            )
+        issued, until = data.get("issued_on"), data.get("valid_until")
+        if issued and until and until < issued:
+            self.add_error("valid_until", _("有效期至不能早于发证日期"))
+        return data

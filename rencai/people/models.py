@@ -133,6 +133,11 @@ class Person(models.Model):
         self.fill_derived()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("people:detail", args=[self.pk])
+
     def full_clean(self, *args, **kwargs) -> None:
         self.fill_derived()
         super().full_clean(*args, **kwargs)

@@ -12,8 +12,8 @@ from rencai.orgs.models import OrgUnit
 from rencai.people import actions
 from rencai.people.choices import PersonStatus
 from rencai.people.filters import PersonFilter
-from rencai.people.forms import CategoryForm, PersonForm, StatusForm
-from rencai.people.models import Person, TalentCategory
+from rencai.people.forms import CategoryForm, PersonForm, QualificationForm, StatusForm
+from rencai.people.models import Person, Qualification, TalentCategory
 
 PAGE_SIZE = 50
 
@@ -210,3 +210,52 @@ def category_create(request: HttpRequest) -> HttpResponse:
 @allow(roles.manages_orgs)
 def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _category_form(request, get_object_or_404(TalentCategory, pk=pk))
+
+
+def _qualification_form(
+    request: HttpRequest, person: Person, instance: Qualification | None
+) -> HttpResponse:
+    form = QualificationForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        qualification = form.save(commit=False)
+        qualification.person = person
+        qualification.save()
+        messages.success(request, _("已保存 %(name)s 的证书") % {"name": person.name})
+        return redirect("people:detail", pk=person.pk)
+    title = _("%(name)s：%(what)s") % {
+        "name": person.name,
+        "what": _("编辑证书") if instance else _("添加证书"),
+    }
+    return render(
+        request,
+        "form.html",
+        {"form": form, "title": title, "cancel_url": person.get_absolute_url()},
+    )
+
+
+@allow(roles.edits_records)
+def qualification_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _qualification_form(request, _editable_person(request, pk), None)
+
+
+def _editable_qualification(request: HttpRequest, pk: int) -> Qualification:
+    editable = Person.objects.editable_by(request.user).values("id")
+    return get_object_or_404(
+        Qualification.objects.select_related("person").filter(person_id__in=editable), pk=pk
+    )
+
+
+@allow(roles.edits_records)
+def qualification_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    qualification = _editable_qualification(request, pk)
+    return _qualification_form(request, qualification.person, qualification)
+
+
+@allow(roles.edits_records)
+def qualification_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    qualification = _editable_qualification(request, pk)
+    person = qualification.person
+    if request.method == "POST":
+        qualification.delete()
+        messages.success(request, _("已删除 %(name)s 的一项证书") % {"name": person.name})
+    return redirect("people:detail", pk=person.pk)
