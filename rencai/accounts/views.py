@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from rencai.accounts.forms import (
     RoleForm,
 )
 from rencai.accounts.models import User
+from rencai.listing import page_of
 
 login = public(
     auth_views.LoginView.as_view(
@@ -45,7 +45,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(username__icontains=q) | users.filter(display_name__icontains=q)
-    page = Paginator(users.order_by("org__path", "username"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, users.order_by("org__name_path", "username"))
     return render(
         request,
         "accounts/user_list.html",

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -6,16 +5,15 @@ from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.audit.filters import AuditEventFilter
 from rencai.audit.models import AuditEvent
+from rencai.listing import filtered, page_of
 
 
 @allow(roles.reads_audit)
 def event_list(request: HttpRequest) -> HttpResponse:
     filterset = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.all())
-    events = (
-        filterset.qs if filterset.is_bound and filterset.is_valid() else AuditEvent.objects.all()
-    )
+    events = filtered(filterset)
     events = events.select_related("content_type").order_by("-time", "-id")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = page_of(request, events)
     return render(request, "audit/event_list.html", {"filter": filterset, "page": page})
 
 

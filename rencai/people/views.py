@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
+from rencai.listing import filtered, page_of
 from rencai.orgs.models import OrgUnit
 from rencai.people import actions
 from rencai.people.choices import PersonStatus
@@ -15,16 +15,13 @@ from rencai.people.filters import PersonFilter
 from rencai.people.forms import CategoryForm, PersonForm, QualificationForm, StatusForm
 from rencai.people.models import Person, Qualification, TalentCategory
 
-PAGE_SIZE = 50
-
 
 @allow(roles.reads_records)
 def person_list(request: HttpRequest) -> HttpResponse:
     base = Person.objects.visible_to(request.user)
     filterset = PersonFilter(request.GET or None, queryset=base, request=request)
-    people = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    people = people.select_related("home_org", "work_org").order_by("-id")
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    people = filtered(filterset).select_related("home_org", "work_org").order_by("-id")
+    page = page_of(request, people)
     return render(
         request,
         "people/person_list.html",
