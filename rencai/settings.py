@@ -143,6 +143,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "rencai 人才工作管理平台 API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -87,14 +87,20 @@ class AccountEditForm(forms.ModelForm):
 
 
 class RoleForm(forms.ModelForm):
-    """安全管理员: role and the reveal permission."""
+    """安全管理员: role and the reveal permission — of other accounts, never their own."""
 
     class Meta:
         model = User
         fields = ["role", "can_reveal"]
 
+    def __init__(self, *args: Any, acting_user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.acting_user = acting_user
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.instance.pk == self.acting_user.pk:
+            raise forms.ValidationError(_("不能修改自己的角色和权限（三员分立）"))
         if data.get("can_reveal") and data.get("role") not in roles.BUSINESS_ROLES:
             self.add_error("can_reveal", _("三员账号不处理业务数据，不能授予查看完整信息权限"))
         return data

@@ -39,16 +39,16 @@ def _role(user) -> str | None:
 
 
 def reads_records(user) -> bool:
-    """May see personal and activity records of their jurisdiction."""
-    return _role(user) in BUSINESS_ROLES
+    """May see personal and activity records of their jurisdiction (a business role with a unit)."""
+    return _role(user) in BUSINESS_ROLES and user.org_id is not None
 
 
 def edits_records(user) -> bool:
-    return _role(user) in EDITING_ROLES
+    return _role(user) in EDITING_ROLES and user.org_id is not None
 
 
 def manages_orgs(user) -> bool:
-    return _role(user) == Role.COUNTY_ADMIN
+    return _role(user) == Role.COUNTY_ADMIN and user.org_id is not None
 
 
 def manages_accounts(user) -> bool:

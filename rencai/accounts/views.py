@@ -95,7 +95,7 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(roles.assigns_roles)
 def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
-    form = RoleForm(request.POST or None, instance=target)
+    form = RoleForm(request.POST or None, instance=target, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()

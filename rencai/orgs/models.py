@@ -45,6 +45,15 @@ class OrgUnitQuerySet(AuditedQuerySet):
         walk(None)
         return out
 
+    def assignable_by(self, user, *, keep: tuple[int | None, ...] = ()) -> "OrgUnitQuerySet":
+        """Units a user may put on a record: the active units of their jurisdiction, plus the
+        units the record already has (`keep`), so editing a record shared with another township
+        does not force it to move. Whether the result stays in scope is checked on save."""
+        return self.filter(
+            Q(pk__in=self.visible_to(user).active().values("pk"))
+            | Q(pk__in=[pk for pk in keep if pk is not None])
+        )
+
     def active(self) -> "OrgUnitQuerySet":
         return self.filter(is_active=True)
 

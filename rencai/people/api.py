@@ -88,7 +88,9 @@ class PersonSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            units = OrgUnit.objects.visible_to(request.user).active()
+            person = self.instance if isinstance(self.instance, Person) else None
+            keep = (person.home_org_id, person.work_org_id) if person else ()
+            units = OrgUnit.objects.assignable_by(request.user, keep=keep)
             self.fields["home_org"].queryset = units
             self.fields["work_org"].queryset = units
 

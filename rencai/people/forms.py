@@ -50,7 +50,9 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        units = OrgUnit.objects.visible_to(user).active().order_by("name_path")
+        units = OrgUnit.objects.assignable_by(
+            user, keep=(self.instance.home_org_id, self.instance.work_org_id)
+        )
         self.fields["home_org"] = unit_choice_field(units, _("户籍/居住地（村、社区）"))
         self.fields["work_org"] = unit_choice_field(units, _("工作单位"), required=False)
         self.fields["categories"].queryset = TalentCategory.objects.filter(is_active=True)
