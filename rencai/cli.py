@@ -22,10 +22,10 @@ def _setup() -> None:
         raise SystemExit(2) from exc
 
 
-def _call(name: str, *args: str, **options) -> None:
+def _call(command: str, /, *args: str, **options) -> None:
     from django.core.management import call_command
 
-    call_command(name, *args, **options)
+    call_command(command, *args, **options)
 
 
 def _migrate(verbosity: int = 0) -> None:

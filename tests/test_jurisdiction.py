@@ -990,7 +990,8 @@ def test_township_roles_cannot_change_the_tree(world, login, persona):
 # ---------------------------------------------------------------------------------------
 
 ACCOUNT_VIEW = {
-    "county_admin": set(PERSONAS),
+    # 三员分立: the county admin manages the county's business accounts, not the 三员.
+    "county_admin": set(PERSONAS) - {"sysadmin", "secadmin", "auditor"},
     "chengguan_admin": {"chengguan_admin", "chengguan_leader", "chengguan_clerk"},
     "outsider_admin": {"outsider_admin"},
     "sysadmin": set(PERSONAS),

@@ -49,9 +49,6 @@ class AccountCreateForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        role, org = data.get("role"), data.get("org")
-        if role == roles.Role.COUNTY_ADMIN and org is not None and org.parent_id is not None:
-            self.add_error("org", _("县人才办管理员的所在单位必须是县级组织"))
         password = data.get("password")
         if password:
             probe = User(

@@ -1,9 +1,16 @@
+import hashlib
+
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts.roles import Role
 from rencai.audit.querysets import AuditedQuerySet
+
+
+def password_fingerprint(encoded: str) -> str:
+    return "已设置·" + hashlib.sha256(encoded.encode()).hexdigest()[:6]
 
 
 class UserQuerySet(AuditedQuerySet):
@@ -16,7 +23,10 @@ class UserQuerySet(AuditedQuerySet):
         if user.role in roles.SECURITY_ROLES and user.role != Role.AUDITOR:
             return self.all()
         if roles.manages_accounts(user) and user.org_id:
-            return self.filter(org__path__startswith=user.org.path)
+            # 三员分立: business admins never manage the security roles' accounts.
+            return self.filter(org__path__startswith=user.org.path).exclude(
+                role__in=roles.SECURITY_ROLES
+            )
         return self.filter(pk=user.pk)
 
 
@@ -46,6 +56,9 @@ class User(AbstractUser):
 
     objects = RencaiUserManager()
 
+    # A password change shows in the change log as a different fingerprint, never the hash.
+    audit_masked = {"password": password_fingerprint}
+
     class Meta:
         verbose_name = _("账号")
         verbose_name_plural = _("账号")
@@ -53,3 +66,8 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return f"{self.display_name or self.username}（{self.username}）"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.COUNTY_ADMIN and self.org_id and self.org.parent_id is not None:
+            raise ValidationError({"role": _("县人才办管理员的所在单位必须是县级组织")})

@@ -19,12 +19,18 @@ from rencai.audit.models import AuditAction, AuditEvent
 
 # Apps whose models are infrastructure, not records: never diffed.
 UNAUDITED_APPS = {"audit", "sessions", "contenttypes", "admin", "authtoken", "migrations"}
-ALWAYS_EXCLUDED = {"password", "last_login"}
+ALWAYS_EXCLUDED = {"last_login"}
 
 
 def is_audited(model: type[models.Model]) -> bool:
     meta = model._meta
     return not (meta.app_label in UNAUDITED_APPS or meta.auto_created or meta.proxy)
+
+
+def secret_fields(model: type[models.Model]) -> set[str]:
+    """Fields that must never reach the log unmasked; a model without a masker for them is
+    refused (Django's `password` is one)."""
+    return {"password"} & {f.name for f in model._meta.concrete_fields}
 
 
 def _jsonable(value: Any) -> Any:
@@ -45,6 +51,8 @@ def audited_fields(model: type[models.Model]) -> list[models.Field]:
 def mask_value(model: type[models.Model], field_name: str, value: Any) -> Any:
     """Personal identifiers never reach the log in full (security checklist item 17)."""
     masker = getattr(model, "audit_masked", {}).get(field_name)
+    if masker is None and field_name in secret_fields(model):
+        return "******"
     if masker is None or value in (None, ""):
         return _jsonable(value)
     return masker(str(value))

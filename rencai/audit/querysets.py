@@ -10,7 +10,8 @@ from rencai.audit.models import AuditAction
 
 
 class AuditedQuerySet(models.QuerySet):
-    """Base queryset of every domain model: `update`, `bulk_create`, `bulk_update` are audited.
+    """Base queryset of every domain model: `update` and `bulk_create` are audited
+    (`bulk_update` is Django's loop of `update` calls, so it is audited through `update`).
 
     (`delete` needs nothing here: with audit receivers connected Django deletes object by
     object and sends post_delete for each.)
@@ -53,15 +54,6 @@ class AuditedQuerySet(models.QuerySet):
         return count
 
     update.alters_data = True
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
-        objs = list(objs)
-        with transaction.atomic(using=self.db):
-            pks = [o.pk for o in objs]
-            before = self._rows(pks)
-            count = super().bulk_update(objs, fields, batch_size=batch_size)
-            self._record_updates(before, self._rows(pks))
-        return count
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[models.Model]:
         with transaction.atomic(using=self.db):

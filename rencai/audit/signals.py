@@ -48,24 +48,55 @@ def _m2m_labels(instance: models.Model, field_name: str) -> list[str]:
     return sorted(str(o) for o in getattr(instance, field_name).all())
 
 
-def _m2m_changed(sender: Any, instance: models.Model, action: str, reverse: bool, **kw: Any):
-    if reverse or not log.is_audited(type(instance)):
-        return
+def _m2m_owners(
+    sender: Any, instance: models.Model, reverse: bool, model: Any, pk_set: set | None
+) -> tuple[list[models.Model], str] | None:
+    """The objects whose many-to-many field changes, and that field's name.
+
+    `person.categories.add(c)` changes one person; `category.persons.add(p1, p2)` (the reverse
+    side) changes p1 and p2, so each of them gets the event.
+    """
+    owner_model = model if reverse else type(instance)
     field_name = next(
-        (f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender),
+        (f.name for f in owner_model._meta.many_to_many if f.remote_field.through is sender),
         None,
     )
-    if field_name is None:
-        return
+    if field_name is None or not log.is_audited(owner_model):
+        return None
+    if not reverse:
+        return [instance], field_name
+    if pk_set is None:  # clear(): every object currently related
+        accessor = owner_model._meta.get_field(field_name).related_query_name()
+        owners = owner_model._base_manager.filter(**{accessor: instance})
+    else:
+        owners = owner_model._base_manager.filter(pk__in=pk_set)
+    return list(owners), field_name
+
+
+def _m2m_changed(
+    sender: Any,
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: Any,
+    pk_set: set | None,
+    **kw: Any,
+):
     if action.startswith("pre_"):
-        instance.__dict__.setdefault("_audit_m2m_before", {})[field_name] = _m2m_labels(
-            instance, field_name
-        )
+        found = _m2m_owners(sender, instance, reverse, model, pk_set)
+        if found is None:
+            return
+        owners, field_name = found
+        pending = instance.__dict__.setdefault("_audit_m2m_pending", {})
+        pending[(sender, action[4:])] = [
+            (owner, field_name, _m2m_labels(owner, field_name)) for owner in owners
+        ]
     elif action.startswith("post_"):
-        before = instance.__dict__.get("_audit_m2m_before", {}).pop(field_name, [])
-        after = _m2m_labels(instance, field_name)
-        if before != after:
-            log.record_change(instance, AuditAction.UPDATE, {field_name: [before, after]})
+        pending = instance.__dict__.get("_audit_m2m_pending", {}).pop((sender, action[5:]), [])
+        for owner, field_name, before in pending:
+            after = _m2m_labels(owner, field_name)
+            if before != after:
+                log.record_change(owner, AuditAction.UPDATE, {field_name: [before, after]})
 
 
 def connect() -> None:

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
@@ -9,6 +10,7 @@ from rencai.listing import filtered, page_of
 
 
 @allow(roles.reads_audit)
+@require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
     filterset = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.all())
     events = filtered(filterset)
@@ -18,6 +20,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @allow(roles.reads_audit)
+@require_safe
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(AuditEvent.objects.select_related("content_type", "batch"), pk=pk)
     fields = {}

@@ -39,6 +39,10 @@ class PersonForm(forms.ModelForm):
     """Create or edit a Person. On edit the ID number and phone are not shown: a blank field
     keeps the stored value, so editing never displays personal identifiers in full."""
 
+    # Wider than the stored values: offices type "139-0000-1111", "+86 …", "4331 2419 …".
+    id_number = forms.CharField(label=_("身份证号"), max_length=40)
+    phone = forms.CharField(label=_("手机号码"), max_length=30, required=False)
+
     class Meta:
         model = Person
         fields = FIELDS

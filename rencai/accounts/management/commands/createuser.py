@@ -14,12 +14,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
         parser.add_argument("--password", required=True)
-        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--role", required=True, help="、".join(Role.values))
         parser.add_argument("--org", required=True, help="组织路径，如 示范县/城关镇")
         parser.add_argument("--name", default="", help="姓名")
         parser.add_argument("--can-reveal", action="store_true")
 
     def handle(self, *args, username, password, role, org, name, can_reveal, **options):
+        if role not in Role.values:
+            raise CommandError(f"角色“{role}”无效，可选：{'、'.join(Role.values)}")
         unit = OrgUnit.objects.by_path_text(org)
         if unit is None:
             raise CommandError(f"找不到组织“{org}”，请写完整路径，如 示范县/城关镇")
