@@ -5,12 +5,11 @@ from rest_framework import mixins, serializers, viewsets
 
 from rencai.api import AttributedMixin, ReadsRecords
 from rencai.orgs.models import OrgUnit
-from rencai.people import actions
+from rencai.people import actions, validation
 from rencai.people.filters import PersonFilter
 from rencai.people.models import Person, Qualification, TalentCategory
-from rencai.standards.idnumber import IdNumberError, mask_id_number, parse_id_number
-from rencai.standards.phone import PhoneError, mask_phone, normalize_phone
-from rencai.standards.text import StandardError, normalize_name
+from rencai.standards.idnumber import mask_id_number, parse_id_number
+from rencai.standards.phone import mask_phone
 
 
 class MaskedField(serializers.CharField):
@@ -95,30 +94,14 @@ class PersonSerializer(serializers.ModelSerializer):
             self.fields["work_org"].queryset = units
 
     def validate_name(self, value: str) -> str:
-        try:
-            return normalize_name(value)
-        except StandardError as exc:
-            raise serializers.ValidationError(exc.message) from exc
+        return validation.clean_name(value)
 
     def validate_id_number(self, value: str) -> str:
-        try:
-            number = parse_id_number(value).number
-        except IdNumberError as exc:
-            raise serializers.ValidationError(exc.message) from exc
-        others = Person.objects.filter(id_number=number)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError(f"身份证号 {mask_id_number(number)} 已在人才库中登记")
-        return number
+        pk = self.instance.pk if isinstance(self.instance, Person) else None
+        return validation.clean_id_number(value, person_pk=pk).number
 
     def validate_phone(self, value: str) -> str:
-        if not value:
-            return ""
-        try:
-            return normalize_phone(value)
-        except PhoneError as exc:
-            raise serializers.ValidationError(exc.message) from exc
+        return validation.clean_phone(value)
 
     def _write(self, person: Person, data: dict) -> Person:
         categories = data.pop("categories", None)

@@ -5,11 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
+from rencai.people import validation
 from rencai.people.choices import QUALIFICATION_LEVELS, PersonStatus, QualificationKind
 from rencai.people.models import Person, Qualification, TalentCategory
-from rencai.standards.idnumber import IdNumberError, mask_id_number, parse_id_number
-from rencai.standards.phone import PhoneError, normalize_phone
-from rencai.standards.text import StandardError, normalize_name
+from rencai.standards.idnumber import parse_id_number
 
 FIELDS = [
     "name",
@@ -76,35 +75,20 @@ class PersonForm(forms.ModelForm):
                 self.initial[name] = ""
 
     def clean_name(self) -> str:
-        try:
-            return normalize_name(self.cleaned_data["name"])
-        except StandardError as exc:
-            raise forms.ValidationError(exc.message) from exc
+        return validation.clean_name(self.cleaned_data["name"])
 
     def clean_id_number(self) -> str:
         raw = self.cleaned_data.get("id_number", "")
         if self.editing and not raw:
             return self.instance.id_number
-        try:
-            parsed = parse_id_number(raw)
-        except IdNumberError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        self.parsed_id = parsed
-        others = Person.objects.filter(id_number=parsed.number).exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(
-                _("身份证号 %(n)s 已在人才库中登记") % {"n": mask_id_number(parsed.number)}
-            )
-        return parsed.number
+        self.parsed_id = validation.clean_id_number(raw, person_pk=self.instance.pk)
+        return self.parsed_id.number
 
     def clean_phone(self) -> str:
         raw = self.cleaned_data.get("phone", "")
-        if not raw:
-            return self.instance.phone if self.editing else ""
-        try:
-            return normalize_phone(raw)
-        except PhoneError as exc:
-            raise forms.ValidationError(exc.message) from exc
+        if self.editing and not raw:
+            return self.instance.phone
+        return validation.clean_phone(raw)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
