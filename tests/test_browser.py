@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import PASSWORD
 
 CHROMIUM = Path(os.environ.get("RENCAI_CHROMIUM", "/usr/bin/chromium"))
@@ -92,9 +91,9 @@ def log_out(page) -> None:
     page.wait_for_url(re.compile(r"/accounts/login/"))
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
 
 
 def test_search_edit_phone_and_audit(live_server, personas, people, page):
@@ -123,6 +122,7 @@ def test_search_edit_phone_and_audit(live_server, personas, people, page):
     page.get_by_role("link", name="编辑", exact=True).click()
     page.wait_for_url(re.compile(rf"/people/{zhang_san.pk}/edit/$"))
     assert full_id not in page.content()
+    screenshot(page, "person_edit.png")
     page.fill("#id_phone", NEW_PHONE)
     page.get_by_role("button", name="保存").click()
     page.wait_for_url(re.compile(rf"/people/{zhang_san.pk}/$"))
@@ -135,8 +135,10 @@ def test_search_edit_phone_and_audit(live_server, personas, people, page):
     log_in(page, base, personas.auditor.username)
     page.get_by_role("link", name="审计日志").click()
     page.wait_for_url(re.compile(r"/audit/"))
-    change = page.locator("#audit-table tbody tr").filter(has_text="张三").filter(
-        has_text="138****5678 → 139****1111"
+    change = (
+        page.locator("#audit-table tbody tr")
+        .filter(has_text="张三")
+        .filter(has_text="138****5678 → 139****1111")
     )
     assert change.count() == 1
     assert "phone" in change.inner_text()
@@ -144,4 +146,6 @@ def test_search_edit_phone_and_audit(live_server, personas, people, page):
     assert personas.chengguan_admin.username in change.inner_text()
     assert NEW_PHONE not in page.content()
     assert "13812345678" not in page.content()
-    screenshot(page, "audit_log.png")
+    # The log is long (every fixture record's creation): the first screen holds the change.
+    change.scroll_into_view_if_needed()
+    screenshot(page, "audit_log.png", full_page=False)
