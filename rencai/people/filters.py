@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rencai.orgs.models import OrgUnit
@@ -68,14 +68,15 @@ class PersonFilter(django_filters.FilterSet):
         return qs.filter(search_q(value))
 
     def filter_org(self, qs: QuerySet, name: str, value: OrgUnit) -> QuerySet:
-        subtree = OrgUnit.objects.subtree(value).values("id")
-        from django.db.models import Q
-
-        return qs.filter(Q(home_org_id__in=subtree) | Q(work_org_id__in=subtree))
+        return qs.in_units(OrgUnit.objects.subtree_ids(value))
 
     def filter_category(self, qs: QuerySet, name: str, value: TalentCategory) -> QuerySet:
-        members = Person.categories.through.objects.filter(talentcategory_id=value.pk)
-        return qs.filter(id__in=members.values("person_id"))
+        # EXISTS on the (person, category) unique index: SQLite would otherwise collect every
+        # member of the category to show one page.
+        through = Person.categories.through
+        return qs.filter(
+            Exists(through.objects.filter(talentcategory_id=value.pk, person_id=OuterRef("pk")))
+        )
 
     def filter_education(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         lo, hi = codes.education_groups_codes(value)

@@ -37,10 +37,15 @@ class PersonQuerySet(AuditedQuerySet):
     def visible_to(self, user) -> "PersonQuerySet":
         """The only door to personal data: Persons whose home or work unit lies in the user's
         jurisdiction; nothing for the security roles or a user without a unit."""
-        if not roles.reads_records(user) or user.org_id is None:
+        if not roles.reads_records(user):
             return self.none()
-        subtree = OrgUnit.objects.filter(path__startswith=user.org.path).values("id")
-        return self.filter(Q(home_org_id__in=subtree) | Q(work_org_id__in=subtree))
+        if OrgUnit.objects.is_sole_root(user.org):
+            return self.all()  # every unit is in the jurisdiction: no condition to evaluate
+        return self.in_units(OrgUnit.objects.subtree_ids(user.org))
+
+    def in_units(self, unit_ids: list[int]) -> "PersonQuerySet":
+        """Persons whose home or work unit is one of `unit_ids`."""
+        return self.filter(Q(home_org_id__in=unit_ids) | Q(work_org_id__in=unit_ids))
 
     def editable_by(self, user) -> "PersonQuerySet":
         if not roles.edits_records(user):

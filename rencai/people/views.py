@@ -1,6 +1,8 @@
+from collections import Counter
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -144,31 +146,43 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(roles.reads_records)
 def home(request: HttpRequest) -> HttpResponse:
-    """工作台: the register of the user's jurisdiction at a glance; every number is a link."""
+    """工作台: the register of the user's jurisdiction at a glance; every number is a link to
+    the list it counts (在册 persons; by category; by child unit, home or work unit inside it)."""
     people = Person.objects.visible_to(request.user)
     by_status = dict(people.values_list("status").annotate(n=Count("*")).order_by())
-    talent = people.filter(status=PersonStatus.ACTIVE)
-    through = Person.categories.through.objects.filter(person__in=talent.values("id"))
+    active = people.filter(status=PersonStatus.ACTIVE)
+    through = Person.categories.through.objects.filter(person__in=active.values("id"))
     by_category = dict(through.values_list("talentcategory_id").annotate(n=Count("*")).order_by())
     categories = [
         (c, by_category.get(c.pk, 0)) for c in TalentCategory.objects.filter(is_active=True)
     ]
-    children = OrgUnit.objects.filter(parent=request.user.org, is_active=True).in_tree_order()
-    child_counts = []
-    for child in children:
-        subtree = OrgUnit.objects.subtree(child).values("id")
-        n = talent.filter(Q(home_org_id__in=subtree) | Q(work_org_id__in=subtree)).count()
-        child_counts.append((child, n))
     return render(
         request,
         "people/home.html",
         {
-            "active": by_status.get(PersonStatus.ACTIVE, 0),
             "by_status": [(s, label, by_status.get(s, 0)) for s, label in PersonStatus.choices],
             "categories": categories,
-            "children": child_counts,
+            "children": _active_by_child_unit(request.user.org, active),
         },
     )
+
+
+def _active_by_child_unit(org: OrgUnit, active: QuerySet) -> list[tuple[OrgUnit, int]]:
+    """Persons per child unit of `org`, counted once per child whose subtree holds their home or
+    work unit: one GROUP BY over (home, work) pairs instead of a count per child."""
+    children = OrgUnit.objects.filter(parent=org, is_active=True).in_tree_order()
+    child_by_uid = {c.uid: c.pk for c in children}
+    child_of_unit = {}
+    for unit_id, path in OrgUnit.objects.subtree(org).values_list("id", "path"):
+        first_below = path[len(org.path) :].split("/", 1)[0]
+        if first_below in child_by_uid:
+            child_of_unit[unit_id] = child_by_uid[first_below]
+    counts: Counter[int] = Counter()
+    pairs = active.values_list("home_org_id", "work_org_id").annotate(n=Count("*")).order_by()
+    for home, work, n in pairs:
+        for child in {child_of_unit.get(home), child_of_unit.get(work)} - {None}:
+            counts[child] += n
+    return [(child, counts[child.pk]) for child in children]
 
 
 @allow(roles.reads_records)
