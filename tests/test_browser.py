@@ -141,7 +141,7 @@ def test_search_edit_phone_and_audit(live_server, personas, people, page):
         .filter(has_text="138****5678 → 139****1111")
     )
     assert change.count() == 1
-    assert "phone" in change.inner_text()
+    assert "手机号码" in change.inner_text()
     assert "修改" in change.inner_text()
     assert personas.chengguan_admin.username in change.inner_text()
     assert NEW_PHONE not in page.content()

@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from rencai.audit.models import AuditAction, AuditEvent
+from rencai.widgets import DatePicker
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -20,13 +21,13 @@ class AuditEventFilter(django_filters.FilterSet):
         label=_("起始日期"),
         field_name="time",
         lookup_expr="date__gte",
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
     until = django_filters.DateFilter(
         label=_("截止日期"),
         field_name="time",
         lookup_expr="date__lte",
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
 
     class Meta:

@@ -79,7 +79,16 @@ def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> d
     before = before or {}
     after = after or {}
     keys = list(dict.fromkeys([*before, *after]))
-    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+    return {
+        k: [before.get(k), after.get(k)]
+        for k in keys
+        if before.get(k) != after.get(k) and not (_empty(before.get(k)) and _empty(after.get(k)))
+    }
+
+
+def _empty(value: Any) -> bool:
+    """None and blank are the same "nothing" in a diff (a new record's blank fields)."""
+    return value is None or value == "" or value == []
 
 
 def _actor_fields() -> dict[str, Any]:
@@ -113,8 +122,17 @@ def change_event(
     )
 
 
+def label_of(instance: models.Model) -> str:
+    """The record's name for the log. Models loaded by migrations have Django's default
+    "X object (1)"; a `name` field says more."""
+    text = str(instance)
+    if text == f"{type(instance).__name__} object ({instance.pk})" and hasattr(instance, "name"):
+        return str(instance.name)
+    return text
+
+
 def record_change(instance: models.Model, action: str, changes: dict[str, list]) -> AuditEvent:
-    event = change_event(type(instance), instance.pk, str(instance), action, changes)
+    event = change_event(type(instance), instance.pk, label_of(instance), action, changes)
     event.save()
     return event
 

@@ -62,7 +62,12 @@ class AuditedQuerySet(models.QuerySet):
             ct = ContentType.objects.get_for_model(model)
             log.record_changes(
                 log.change_event(
-                    model, o.pk, str(o), AuditAction.CREATE, log.diff(None, log.snapshot(o)), ct
+                    model,
+                    o.pk,
+                    log.label_of(o),
+                    AuditAction.CREATE,
+                    log.diff(None, log.snapshot(o)),
+                    ct,
                 )
                 for o in created
                 if o.pk is not None

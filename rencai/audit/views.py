@@ -6,6 +6,7 @@ from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.audit.filters import AuditEventFilter
 from rencai.audit.models import AuditEvent
+from rencai.audit.presentation import readable_changes
 from rencai.listing import filtered, page_of
 
 
@@ -16,18 +17,16 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = filtered(filterset)
     events = events.select_related("content_type").order_by("-time", "-id")
     page = page_of(request, events)
-    return render(request, "audit/event_list.html", {"filter": filterset, "page": page})
+    changes = readable_changes(page.object_list)
+    rows = [(event, changes[event.pk]) for event in page.object_list]
+    return render(
+        request, "audit/event_list.html", {"filter": filterset, "page": page, "rows": rows}
+    )
 
 
 @allow(roles.reads_audit)
 @require_safe
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(AuditEvent.objects.select_related("content_type", "batch"), pk=pk)
-    fields = {}
-    model = event.content_type.model_class() if event.content_type else None
-    if model is not None:
-        fields = {
-            f.name: f.verbose_name for f in model._meta.get_fields() if hasattr(f, "verbose_name")
-        }
-    changes = [(fields.get(k, k), v[0], v[1]) for k, v in event.changes.items()]
+    changes = readable_changes([event])[event.pk]
     return render(request, "audit/event_detail.html", {"event": event, "changes": changes})

@@ -9,6 +9,7 @@ from rencai.people import validation
 from rencai.people.choices import QUALIFICATION_LEVELS, PersonStatus, QualificationKind
 from rencai.people.models import Person, Qualification, TalentCategory
 from rencai.standards.idnumber import parse_id_number
+from rencai.widgets import DatePicker
 
 FIELDS = [
     "name",
@@ -38,6 +39,8 @@ class PersonForm(forms.ModelForm):
     """Create or edit a Person. On edit the ID number and phone are not shown: a blank field
     keeps the stored value, so editing never displays personal identifiers in full."""
 
+    wide_fields = ("categories", "notes")
+
     # Wider than the stored values: offices type "139-0000-1111", "+86 …", "4331 2419 …".
     id_number = forms.CharField(label=_("身份证号"), max_length=40)
     phone = forms.CharField(label=_("手机号码"), max_length=30, required=False)
@@ -46,9 +49,9 @@ class PersonForm(forms.ModelForm):
         model = Person
         fields = FIELDS
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}),
-            "notes": forms.Textarea(attrs={"rows": 2, "col": "col-12"}),
-            "categories": forms.CheckboxSelectMultiple(attrs={"col": "col-12"}),
+            "birth_date": DatePicker(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "categories": forms.CheckboxSelectMultiple(),
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
@@ -136,8 +139,8 @@ class QualificationForm(forms.ModelForm):
         model = Qualification
         fields = ["kind", "level", "number", "issuer", "issued_on", "valid_until"]
         widgets = {
-            "issued_on": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "issued_on": DatePicker(),
+            "valid_until": DatePicker(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any):

@@ -23,8 +23,15 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 def bs(field: Any) -> str:
     """Render a form field with Bootstrap's classes, marking errors."""
     widget = field.field.widget
-    is_select = getattr(widget, "input_type", "") == "select" or hasattr(widget, "choices")
-    css = "form-select" if is_select else "form-control"
+    input_type = getattr(widget, "input_type", "")
+    if input_type in ("checkbox", "radio") and getattr(widget, "allow_multiple_selected", False):
+        css = "checkbox-group"  # Django puts it on the wrapper and each box; rencai.css styles both
+    elif input_type in ("checkbox", "radio"):
+        css = "form-check-input"
+    elif input_type == "select" or hasattr(widget, "choices"):
+        css = "form-select"
+    else:
+        css = "form-control"
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css})
