@@ -118,6 +118,8 @@ def cases() -> list[Case]:
             "/people/?q=wj",
             TARGET_MS,
         ),
+        Case("home_county", "/home/ 工作台, county_admin", "county_admin", "/home/"),
+        Case("home_chengguan", "/home/ 工作台, chengguan_admin", "chengguan_admin", "/home/"),
     ]
 
 
