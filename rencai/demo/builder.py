@@ -167,6 +167,23 @@ CATEGORY_WEIGHTS = [
     ("高校毕业生", 3),
     ("后备干部", 2),
     ("新型职业农民", 6),
+    ("农创客", 2),
+]
+
+# A 农村实用人才 also has one of the five types, and often one of the 2021 rural classes; some
+# 专业技术人才 serve villages as 乡村公共服务人才.
+PRACTICAL_TYPE_WEIGHTS = [
+    ("生产型", 50),
+    ("经营型", 20),
+    ("技能服务型", 10),
+    ("技能带动型", 10),
+    ("社会服务型", 10),
+]
+RURAL_CLASS_WEIGHTS = [
+    ("农业生产经营人才", 50),
+    ("农村二三产业发展人才", 25),
+    ("乡村治理人才", 10),
+    ("农业农村科技人才", 15),
 ]
 
 
@@ -219,14 +236,17 @@ class PersonFactory:
                 ("ethnicity", ETHNICITY_WEIGHTS),
                 ("source", SOURCE_WEIGHTS),
                 ("status", STATUS_WEIGHTS),
-                (
-                    "category",
-                    [(self.categories[n], w) for n, w in CATEGORY_WEIGHTS if n in self.categories],
-                ),
+                ("category", self._present(CATEGORY_WEIGHTS)),
+                ("practical_type", self._present(PRACTICAL_TYPE_WEIGHTS)),
+                ("rural_class", self._present(RURAL_CLASS_WEIGHTS)),
             )
         }
         self.names = [self._name() for _ in range(max(1, names))]
         self._id_prefix: dict[date, str] = {}
+
+    def _present(self, weights: list[tuple[str, int]]) -> list[tuple[int, int]]:
+        """(category id, weight) for the named categories this installation still has."""
+        return [(self.categories[n], w) for n, w in weights if n in self.categories]
 
     def _name(self) -> tuple[str, str]:
         """(name, its 拼音首字母 as Person.fill_derived computes them)."""
@@ -284,8 +304,16 @@ class PersonFactory:
             "status_reason": STATUS_REASONS.get(status, ""),
         }
         n_categories = rng.choices((0, 1, 2), cum_weights=(8, 78, 100))[0]
-        cats = list({self.pick("category") for _ in range(n_categories)})
-        return row, cats
+        cats = {self.pick("category") for _ in range(n_categories)}
+        if self.categories.get("农村实用人才") in cats:
+            if self.tables["practical_type"][0]:
+                cats.add(self.pick("practical_type"))
+            if self.tables["rural_class"][0] and rng.random() < 0.6:
+                cats.add(self.pick("rural_class"))
+        public_service = self.categories.get("乡村公共服务人才")
+        if public_service and self.categories.get("专业技术人才") in cats and rng.random() < 0.3:
+            cats.add(public_service)
+        return row, list(cats)
 
     def batches(self, total: int, size: int) -> Iterator[list[tuple[dict, list[int]]]]:
         for start in range(0, total, size):
