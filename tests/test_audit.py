@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from helpers import edit_form_data
 from rest_framework.authtoken.models import Token
 
 from rencai.accounts.models import User
@@ -27,34 +28,6 @@ from rencai.people.models import Person, TalentCategory
 FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])|(?<![0-9])[0-9]{15}(?![0-9])")
 FULL_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 REMOTE = "10.20.30.40"
-
-
-def person_data(person: Person, **overrides) -> dict:
-    """The edit form as the browser posts it: identifiers left blank (= keep)."""
-    data = {
-        "name": person.name,
-        "id_number": "",
-        "gender": person.gender,
-        "birth_date": str(person.birth_date),
-        "ethnicity": person.ethnicity,
-        "political_status": person.political_status,
-        "education": person.education,
-        "degree": person.degree,
-        "phone": "",
-        "home_org": person.home_org_id,
-        "work_org": person.work_org_id or "",
-        "employer": person.employer,
-        "post": person.post,
-        "title_series": person.title_series,
-        "title_level": person.title_level,
-        "skill_level": person.skill_level,
-        "specialty": person.specialty,
-        "source": person.source,
-        "categories": [c.pk for c in person.categories.all()],
-        "notes": person.notes,
-    }
-    data.update(overrides)
-    return data
 
 
 def last_id() -> int:
@@ -123,7 +96,7 @@ def test_phone_edit_is_in_the_change_log_masked(county, people, personas, login,
     zhang = people.zhang_san
     started = timezone.now()
     response = client.post(
-        f"/people/{zhang.pk}/edit/", person_data(zhang, phone="13900009999"), REMOTE_ADDR=REMOTE
+        f"/people/{zhang.pk}/edit/", edit_form_data(zhang, phone="13900009999"), REMOTE_ADDR=REMOTE
     )
     assert response.status_code == 302, response.content.decode()
     zhang.refresh_from_db()
@@ -146,7 +119,7 @@ def test_saving_an_unchanged_form_writes_no_event(people, personas, login):
     client = login(personas.chengguan_clerk)
     zhang = people.zhang_san
     before = AuditEvent.objects.count()
-    response = client.post(f"/people/{zhang.pk}/edit/", person_data(zhang))
+    response = client.post(f"/people/{zhang.pk}/edit/", edit_form_data(zhang))
     assert response.status_code == 302
     assert AuditEvent.objects.count() == before
 
@@ -173,7 +146,7 @@ def test_category_change_through_the_form_is_in_the_change_log(people, personas,
     expert = TalentCategory.objects.get(name="土专家")
     farmer = TalentCategory.objects.get(name="农村实用人才")
     response = client.post(
-        f"/people/{zhang.pk}/edit/", person_data(zhang, categories=[farmer.pk, expert.pk])
+        f"/people/{zhang.pk}/edit/", edit_form_data(zhang, categories=[farmer.pk, expert.pk])
     )
     assert response.status_code == 302
     events = [e for e in events_for(zhang, mark, action=AuditAction.UPDATE)]
@@ -375,7 +348,7 @@ def test_no_full_identifier_reaches_the_log_by_any_path(county, people, personas
     new_id = make_id("19850312", 13)
     client.post(
         f"/people/{zhang.pk}/edit/",
-        person_data(zhang, id_number=new_id, phone="18612345678"),
+        edit_form_data(zhang, id_number=new_id, phone="18612345678"),
     )
     zhang.refresh_from_db()
     assert zhang.id_number == new_id
@@ -495,7 +468,8 @@ def test_failed_login_for_an_unknown_account_is_recorded(db):
 def history(county, people, personas, login):
     """Some activity: a phone edit by the clerk, a new unit by the county admin, an old export."""
     login(personas.chengguan_clerk).post(
-        f"/people/{people.zhang_san.pk}/edit/", person_data(people.zhang_san, phone="13900009999")
+        f"/people/{people.zhang_san.pk}/edit/",
+        edit_form_data(people.zhang_san, phone="13900009999"),
     )
     org_actions.create_org(
         name="南门社区",

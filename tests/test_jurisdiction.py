@@ -17,6 +17,7 @@ import re
 import pytest
 from conftest import PASSWORD, make_id
 from django.test import Client
+from helpers import edit_form_data
 from rest_framework.authtoken.models import Token
 
 from rencai.accounts.models import User
@@ -125,35 +126,6 @@ def names_in_list(response, people) -> set[str]:
 def names_in_api(response) -> set[str]:
     assert response.status_code == 200, response.content
     return {r["name"] for r in response.json()["results"]}
-
-
-def edit_form_data(person: Person, **changes) -> dict:
-    """A complete, valid POST for /people/<pk>/edit/ that keeps everything as it is."""
-    person = Person.objects.get(pk=person.pk)
-    data = {
-        "name": person.name,
-        "id_number": "",  # blank keeps the stored number
-        "gender": person.gender,
-        "birth_date": person.birth_date.isoformat(),
-        "ethnicity": person.ethnicity,
-        "political_status": person.political_status,
-        "education": person.education,
-        "degree": person.degree,
-        "phone": "",  # blank keeps the stored phone
-        "home_org": person.home_org_id,
-        "work_org": person.work_org_id or "",
-        "employer": person.employer,
-        "post": person.post,
-        "title_series": person.title_series,
-        "title_level": person.title_level,
-        "skill_level": person.skill_level,
-        "specialty": person.specialty,
-        "source": person.source,
-        "categories": list(person.categories.values_list("pk", flat=True)),
-        "notes": person.notes,
-    }
-    data.update(changes)
-    return data
 
 
 def api_payload(person: Person, **changes) -> dict:

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import make_id
 from django.utils import timezone
+from helpers import edit_form_data
 
 from rencai.people.models import Person, TalentCategory
 from rencai.standards.idnumber import check_digit
@@ -60,33 +61,6 @@ def new_person_data(home, **overrides) -> dict:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
-
-
-def edit_data(person: Person, **overrides) -> dict:
-    data = {
-        "name": person.name,
-        "id_number": "",
-        "gender": person.gender,
-        "birth_date": str(person.birth_date),
-        "ethnicity": person.ethnicity,
-        "political_status": person.political_status,
-        "education": person.education,
-        "degree": person.degree,
-        "phone": "",
-        "home_org": person.home_org_id,
-        "work_org": person.work_org_id or "",
-        "employer": person.employer,
-        "post": person.post,
-        "title_series": person.title_series,
-        "title_level": person.title_level,
-        "skill_level": person.skill_level,
-        "specialty": person.specialty,
-        "source": person.source,
-        "categories": [c.pk for c in person.categories.all()],
-        "notes": person.notes,
-    }
-    data.update(overrides)
-    return data
 
 
 def id_with_x_check_digit(birth: str) -> str:
@@ -390,7 +364,7 @@ def test_edit_with_blank_identifiers_keeps_the_stored_values(people, personas, l
     zhang = people.zhang_san
     stored_id, stored_phone = zhang.id_number, zhang.phone
     response = login(personas.chengguan_clerk).post(
-        f"/people/{zhang.pk}/edit/", edit_data(zhang, specialty="种植")
+        f"/people/{zhang.pk}/edit/", edit_form_data(zhang, specialty="种植")
     )
     assert response.status_code == 302
     zhang.refresh_from_db()
@@ -401,7 +375,7 @@ def test_edit_with_new_identifiers_stores_them(people, personas, login):
     zhang = people.zhang_san
     new_id = make_id("19850312", 13)
     response = login(personas.chengguan_clerk).post(
-        f"/people/{zhang.pk}/edit/", edit_data(zhang, id_number=new_id, phone="13900001111")
+        f"/people/{zhang.pk}/edit/", edit_form_data(zhang, id_number=new_id, phone="13900001111")
     )
     assert response.status_code == 302
     zhang.refresh_from_db()
@@ -434,7 +408,7 @@ def test_edit_page_never_contains_the_full_id_or_phone(people, personas, login):
     client = login(personas.chengguan_clerk)
     for response in (
         client.get(f"/people/{zhang.pk}/edit/"),
-        client.post(f"/people/{zhang.pk}/edit/", edit_data(zhang, name="")),  # re-rendered
+        client.post(f"/people/{zhang.pk}/edit/", edit_form_data(zhang, name="")),  # re-rendered
         client.get(f"/people/{zhang.pk}/"),
     ):
         html = response.content.decode()
@@ -450,7 +424,7 @@ def test_edit_outside_the_jurisdiction_is_not_found(people, personas, login):
     li = people.li_si
     client = login(personas.chengguan_clerk)
     assert client.get(f"/people/{li.pk}/").status_code == 404
-    assert client.post(f"/people/{li.pk}/edit/", edit_data(li, name="改名")).status_code == 404
+    assert client.post(f"/people/{li.pk}/edit/", edit_form_data(li, name="改名")).status_code == 404
     li.refresh_from_db()
     assert li.name == "李四"
 
@@ -459,7 +433,7 @@ def test_leader_reads_but_cannot_edit(people, personas, login):
     client = login(personas.chengguan_leader)
     zhang = people.zhang_san
     assert client.get(f"/people/{zhang.pk}/").status_code == 200
-    assert client.post(f"/people/{zhang.pk}/edit/", edit_data(zhang)).status_code == 403
+    assert client.post(f"/people/{zhang.pk}/edit/", edit_form_data(zhang)).status_code == 403
     assert client.post(f"/people/{zhang.pk}/delete/").status_code == 403
     assert Person.objects.filter(pk=zhang.pk).exists()
 

@@ -1,0 +1,33 @@
+"""Helpers shared by the test modules (fixtures live in conftest.py)."""
+
+from rencai.people.models import Person
+
+
+def edit_form_data(person: Person, **changes) -> dict:
+    """A complete, valid POST for /people/<pk>/edit/ that keeps everything as it is: the ID
+    number and phone left blank (= keep the stored values), as the browser posts the form."""
+    person = Person.objects.get(pk=person.pk)
+    data = {
+        "name": person.name,
+        "id_number": "",
+        "gender": person.gender,
+        "birth_date": person.birth_date.isoformat(),
+        "ethnicity": person.ethnicity,
+        "political_status": person.political_status,
+        "education": person.education,
+        "degree": person.degree,
+        "phone": "",
+        "home_org": person.home_org_id,
+        "work_org": person.work_org_id or "",
+        "employer": person.employer,
+        "post": person.post,
+        "title_series": person.title_series,
+        "title_level": person.title_level,
+        "skill_level": person.skill_level,
+        "specialty": person.specialty,
+        "source": person.source,
+        "categories": list(person.categories.values_list("pk", flat=True)),
+        "notes": person.notes,
+    }
+    data.update(changes)
+    return data
