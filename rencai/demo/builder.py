@@ -11,19 +11,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import connections, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from rencai.accounts.models import User
 from rencai.accounts.roles import Role
-from rencai.audit import log
 from rencai.audit.context import acting_as
 from rencai.audit.log import record_event
-from rencai.audit.models import AuditAction, AuditEvent
+from rencai.audit.models import AuditAction
 from rencai.demo import county as c
 from rencai.orgs.choices import OrgKind
 from rencai.orgs.models import OrgUnit
+from rencai.people.bulk import PersonBulkWriter
 from rencai.people.choices import PersonStatus, Source
 from rencai.people.models import Person, TalentCategory
 from rencai.standards.idnumber import check_digit
@@ -320,162 +318,6 @@ class PersonFactory:
             yield [self.make() for _ in range(min(size, total - start))]
 
 
-class _PersonWriter:
-    """Writes generated Persons, their categories and one change-log entry per Person (action
-    create, in the bulk job's batch, attributed like any audited write), one transaction per
-    batch.
-
-    The audited Person.objects.bulk_create would do the same through Model instances; at a
-    million Persons that costs most of the time (and on PostgreSQL, Django's UNNEST insert of
-    the log spends it quoting arrays client-side). Here the rows go in with COPY (PostgreSQL)
-    or executemany (SQLite) under pks reserved up front. Each log entry is the batch's
-    log.change_event (the acting user, request and batch) with the Person's own object id,
-    repr and changes, built from the very values written: equal to what the audited path
-    logs, log.diff(None, log.snapshot(person)).
-    """
-
-    def __init__(self) -> None:
-        self.conn = connections[Person.objects.db]
-        self.postgres = self.conn.vendor == "postgresql"
-        self.fields = list(Person._meta.concrete_fields)
-        self.pk = Person._meta.pk
-        self.dates = {f.attname for f in self.fields if f.get_internal_type() == "DateField"}
-        self.stamps = {f.attname for f in self.fields if f.get_internal_type() == "DateTimeField"}
-        self.ct = ContentType.objects.get_for_model(Person)
-        # (name, attname, masker) for each audited field, in log.snapshot's order.
-        masked = getattr(Person, "audit_masked", {})
-        self.audited = [(f.name, f.attname, masked.get(f.name)) for f in log.audited_fields(Person)]
-        self.through = Person.categories.through
-        field = Person._meta.get_field("categories")
-        self.through_columns = [
-            self.through._meta.get_field(name).column
-            for name in (field.m2m_field_name(), field.m2m_reverse_field_name())
-        ]
-        self.event_fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-
-    def _reserve_pks(self, cursor, n: int) -> list[int]:
-        table, column = Person._meta.db_table, self.pk.column
-        if self.postgres:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, column, n],
-            )
-            return [pk for (pk,) in cursor.fetchall()]
-        # SQLite (AUTOINCREMENT): past both the highest row and the highest pk ever handed
-        # out, so a deleted Person's pk (and its change-log history) is never reused. The
-        # batch transaction holds the write lock (transaction_mode IMMEDIATE).
-        qn = self.conn.ops.quote_name
-        cursor.execute(f"SELECT COALESCE(MAX({qn(column)}), 0) FROM {qn(table)}")
-        top = cursor.fetchone()[0]
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        seq = cursor.fetchone()
-        start = max(top, seq[0] if seq else 0) + 1
-        return list(range(start, start + n))
-
-    def _insert(self, cursor, table: str, columns: list[str], rows: list) -> None:
-        qn = self.conn.ops.quote_name
-        cols = ", ".join(qn(col) for col in columns)
-        if self.postgres:
-            with cursor.cursor.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {qn(table)} ({cols}) VALUES ({marks})", rows)
-
-    def _defaults(self, now) -> dict:
-        """{attname: value} for the fields the factory leaves out, as the ORM would fill them."""
-        out = {}
-        for f in self.fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                out[f.attname] = now
-            else:  # the field's default, or "" / None
-                out[f.attname] = f.get_default()
-        return out
-
-    def _changes(self, values: dict) -> dict[str, list]:
-        """log.diff(None, log.snapshot(person)) for the Person with these values."""
-        changes = {}
-        for name, attname, masker in self.audited:
-            value = values[attname]
-            if value is None:
-                continue
-            if masker is not None and value != "":
-                value = masker(str(value))
-            elif isinstance(value, date):  # date and datetime
-                value = value.isoformat()
-            changes[name] = [None, value]
-        return changes
-
-    def _event_row(self, template: AuditEvent) -> tuple[list, int, int, int]:
-        """The batch's change event as a db row, and where object_id, object_repr and changes
-        go in it."""
-        row = []
-        for f in self.event_fields:
-            value = f.pre_save(template, add=True)  # sets the auto_now_add time
-            row.append(f.get_db_prep_save(value, self.conn))
-        names = [f.name for f in self.event_fields]
-        return row, names.index("object_id"), names.index("object_repr"), names.index("changes")
-
-    def write(self, batch: list[tuple[dict, list[int]]]) -> int:
-        ops = self.conn.ops
-        changes_field = AuditEvent._meta.get_field("changes")
-        object_repr_max = AuditEvent._meta.get_field("object_repr").max_length
-        with transaction.atomic(using=self.conn.alias), self.conn.cursor() as cursor:
-            if self.postgres:
-                # Demo data: a crash loses at most the last batches, never consistency.
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            pks = self._reserve_pks(cursor, len(batch))
-            now = timezone.now()
-            db_now = ops.adapt_datetimefield_value(now)
-            defaults = self._defaults(now)
-            template = log.change_event(Person, 0, "", AuditAction.CREATE, {}, self.ct)
-            event_row, i_id, i_repr, i_changes = self._event_row(template)
-            rows, links, events = [], [], []
-            for pk, (generated, cats) in zip(pks, batch, strict=True):
-                values = {**defaults, **generated, self.pk.attname: pk}
-                event = event_row.copy()
-                event[i_id] = str(pk)
-                event[i_repr] = str(values["name"])[:object_repr_max]
-                event[i_changes] = changes_field.get_db_prep_save(self._changes(values), self.conn)
-                events.append(event)
-                row = []
-                for f in self.fields:
-                    value = values[f.attname]
-                    if f.attname in self.stamps:
-                        value = db_now if value is now else ops.adapt_datetimefield_value(value)
-                    elif f.attname in self.dates:
-                        value = ops.adapt_datefield_value(value)
-                    row.append(value)
-                rows.append(row)
-                links.extend((pk, cat) for cat in cats)
-            self._insert(cursor, Person._meta.db_table, [f.column for f in self.fields], rows)
-            self._insert(cursor, self.through._meta.db_table, self.through_columns, links)
-            self._insert(
-                cursor,
-                AuditEvent._meta.db_table,
-                [f.column for f in self.event_fields],
-                events,
-            )
-        return len(rows)
-
-    def analyze(self) -> None:
-        """Planner statistics (and on PostgreSQL the visibility map) after a large load, so the
-        register is queried as it will be in steady state. Autovacuum gets there later, if it
-        is on at all; SQLite has no statistics until ANALYZE runs, and without them it reads a
-        拼音首字母 search through the org indexes: seconds instead of milliseconds at 1M."""
-        qn = self.conn.ops.quote_name
-        tables = [Person._meta.db_table, self.through._meta.db_table, AuditEvent._meta.db_table]
-        with self.conn.cursor() as cursor:
-            if not self.postgres:
-                for table in tables:
-                    cursor.execute(f"ANALYZE {qn(table)}")
-            elif self.conn.in_atomic_block:  # VACUUM cannot run inside a transaction
-                cursor.execute("ANALYZE " + ", ".join(qn(t) for t in tables))
-            else:
-                cursor.execute("VACUUM (ANALYZE) " + ", ".join(qn(t) for t in tables))
-
-
 def add_persons(
     county: OrgUnit, count: int, *, seed: int = 2026, batch_size: int = 20_000, progress=None
 ) -> int:
@@ -486,14 +328,14 @@ def add_persons(
     rng = random.Random(seed + Person.objects.count())
     taken = set(Person.objects.values_list("id_number", flat=True).iterator())
     factory = PersonFactory(rng, county, taken, names=min(count, NAME_POOL))
-    writer = _PersonWriter()
+    writer = PersonBulkWriter(durable=False)
     batch_event = record_event(
         AuditAction.BULK, detail={"what": "示范数据：生成人员", "count": count}
     )
     written = 0
     with acting_as(None, username="system:demo", batch=batch_event):
         for batch in factory.batches(count, batch_size):
-            written += writer.write(batch)
+            written += len(writer.write(batch)[0])
             if progress:
                 progress(written, count)
     writer.analyze()
