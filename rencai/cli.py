@@ -84,6 +84,26 @@ def build_parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="打印账号的 API 令牌")
     token.add_argument("username")
 
+    imp = sub.add_parser("import", help="导入 Excel/CSV：人员（persons）或组织（orgs）")
+    imp.add_argument("sheet")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    imp.add_argument("--errors", metavar="OUT.xlsx", help="有错误时写出错误明细表")
+    imp.add_argument(
+        "--as", dest="as_user", metavar="USERNAME", help="以该账号的身份和管辖范围导入"
+    )
+
+    exp = sub.add_parser("export", help="导出为 Excel（与模板同列，可再导入）")
+    exp.add_argument("sheet")
+    exp.add_argument("out")
+    exp.add_argument("--org", help="组织路径，如 示范县/城关镇")
+    exp.add_argument("--category", help="人才类别名称")
+    exp.add_argument("--as", dest="as_user", metavar="USERNAME")
+
+    tpl = sub.add_parser("template", help="下载空白导入模板")
+    tpl.add_argument("sheet")
+    tpl.add_argument("out")
+
     manage = sub.add_parser("manage", help="其他 Django 管理命令")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -119,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
         elif args.command == "token":
             _call("token", args.username)
+        elif args.command in ("import", "export", "template"):
+            from rencai.imports import command_line
+
+            raise SystemExit(getattr(command_line, f"run_{args.command}")(args))
         elif args.command == "manage":
             from django.core.management import execute_from_command_line
 

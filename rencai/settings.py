@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "rencai.audit",
     "rencai.orgs",
     "rencai.accounts",
+    "rencai.imports",
     "rencai.people",
     "rencai.demo",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("orgs/", include("rencai.orgs.urls")),
     path("people/", include("rencai.people.urls")),
     path("audit/", include("rencai.audit.urls")),
+    path("imports/", include("rencai.imports.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -18,7 +18,17 @@ from rencai.audit.context import current_actor
 from rencai.audit.models import AuditAction, AuditEvent
 
 # Apps whose models are infrastructure, not records: never diffed.
-UNAUDITED_APPS = {"audit", "sessions", "contenttypes", "admin", "authtoken", "migrations"}
+# (An import job's own progress row is bookkeeping; the import itself is one audit event and
+# every record it changes has its own entry.)
+UNAUDITED_APPS = {
+    "audit",
+    "sessions",
+    "contenttypes",
+    "admin",
+    "authtoken",
+    "migrations",
+    "imports",
+}
 ALWAYS_EXCLUDED = {"last_login"}
 
 

@@ -1,8 +1,10 @@
-"""Read the first sheet of an uploaded workbook (.xlsx .xls .ods via python-calamine, or .csv)
-into rows of text cells, keeping row numbers as the office sees them."""
+"""Read the first sheet of an uploaded workbook (.xlsx .xlsm .xls .ods via python-calamine, or
+.csv in UTF-8 with or without BOM, or GB18030) as rows of raw cell values, numbered as the office
+sees them in Excel (row 1 is the sheet's first row)."""
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -12,6 +14,9 @@ from django.utils.translation import gettext as _
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+# A zip bomb guard: an .xlsx/.ods is a zip; refuse one that inflates beyond this.
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
 
 
 class UnreadableFile(ValueError):
@@ -19,9 +24,12 @@ class UnreadableFile(ValueError):
 
 
 def cell_text(value: Any) -> str:
+    """A raw cell as the text an office worker sees."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
@@ -38,39 +46,79 @@ def _read_csv(data: bytes) -> Iterator[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise UnreadableFile(_("CSV 文件编码无法识别，请保存为 UTF-8 或 GB18030 编码"))
+        raise UnreadableFile(_("CSV 文件编码无法识别，请另存为 UTF-8 或 GB18030 编码"))
     yield from csv.reader(io.StringIO(text))
 
 
-def _read_workbook(stream: IO[bytes]) -> Iterator[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(stream)
-        if not workbook.sheet_names:
-            raise UnreadableFile(_("工作簿中没有工作表"))
-        sheet = workbook.get_sheet_by_index(0)
-        yield from sheet.iter_rows()
-    except UnreadableFile:
-        raise
-    except Exception as exc:  # calamine raises its own types for every kind of damage
+def _check_zip(stream: IO[bytes]) -> None:
+    """Refuse zip bombs before calamine inflates them."""
+    stream.seek(0)
+    if not zipfile.is_zipfile(stream):
+        stream.seek(0)
+        return
+    stream.seek(0)
+    with zipfile.ZipFile(stream) as archive:
+        infos = archive.infolist()
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos) or 1
+    stream.seek(0)
+    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
         raise UnreadableFile(
-            _("无法读取该文件，它可能已损坏或不是 Excel 文件（%(err)s）")
-            % {"err": type(exc).__name__}
-        ) from exc
+            _("文件解压后异常巨大（%(mb)d MB），疑似压缩炸弹，已拒绝") % {"mb": total // 2**20}
+        )
+
+
+class Workbook:
+    """The first sheet of a workbook: its rows (raw values) and its merged ranges."""
+
+    def __init__(self, stream: IO[bytes], filename: str):
+        self.suffix = Path(filename).suffix.lower()
+        self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        if self.suffix == ".csv":
+            self._rows: Any = _read_csv(stream.read())
+            self.start_col = 0
+        elif self.suffix in SPREADSHEET_SUFFIXES:
+            self._rows, self.start_col = self._open_workbook(stream)
+        else:
+            raise UnreadableFile(
+                _("不支持的文件类型“%(suffix)s”，请上传 .xlsx、.xls、.ods 或 .csv 文件")
+                % {"suffix": self.suffix or filename}
+            )
+
+    def _open_workbook(self, stream: IO[bytes]) -> tuple[Iterator[list[Any]], int]:
+        from python_calamine import CalamineWorkbook
+
+        _check_zip(stream)
+        try:
+            workbook = CalamineWorkbook.from_filelike(stream)
+            if not workbook.sheet_names:
+                raise UnreadableFile(_("工作簿中没有工作表"))
+            sheet = workbook.get_sheet_by_index(0)
+            self.merged = list(sheet.merged_cell_ranges or [])
+            start_col = sheet.start[1] if sheet.start else 0
+            return iter(sheet.iter_rows()), start_col
+        except UnreadableFile:
+            raise
+        except Exception as exc:  # calamine raises its own types for every kind of damage
+            raise UnreadableFile(
+                _("无法读取该文件，它可能已损坏，或不是真正的 Excel 文件（%(err)s）")
+                % {"err": type(exc).__name__}
+            ) from exc
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(1-based row number, raw cells) for every row of the sheet."""
+        try:
+            for number, row in enumerate(self._rows, start=1):
+                yield number, list(row)
+        except UnreadableFile:
+            raise
+        except Exception as exc:
+            raise UnreadableFile(
+                _("读取文件时出错，文件可能已损坏（%(err)s）") % {"err": type(exc).__name__}
+            ) from exc
 
 
 def read_rows(stream: IO[bytes], filename: str) -> Iterator[tuple[int, list[str]]]:
-    """(1-based row number, text cells) for every row of the first sheet."""
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".csv":
-        rows: Iterator[list[Any]] = _read_csv(stream.read())
-    elif suffix in SPREADSHEET_SUFFIXES:
-        rows = _read_workbook(stream)
-    else:
-        raise UnreadableFile(
-            _("不支持的文件类型“%(suffix)s”，请上传 .xlsx、.xls、.ods 或 .csv 文件")
-            % {"suffix": suffix or filename}
-        )
-    for number, row in enumerate(rows, start=1):
+    """(row number, text cells) for every row of the first sheet."""
+    for number, row in Workbook(stream, filename).rows():
         yield number, [cell_text(v) for v in row]

@@ -6,3 +6,9 @@ class PeopleConfig(AppConfig):
     name = "rencai.people"
     label = "people"
     verbose_name = _("人才库")
+
+    def ready(self) -> None:
+        from rencai.imports.sheets import register
+        from rencai.people.sheets import PERSON_SHEET
+
+        register(PERSON_SHEET)

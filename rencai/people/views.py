@@ -270,3 +270,25 @@ def qualification_delete(request: HttpRequest, pk: int) -> HttpResponse:
         qualification.delete()
         messages.success(request, _("已删除 %(name)s 的一项证书") % {"name": person.name})
     return redirect("people:detail", pk=person.pk)
+
+
+@allow(roles.reads_records)
+def person_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as the 人员信息表 workbook (same columns as the import template)."""
+    import tempfile
+
+    from django.http import FileResponse
+
+    from rencai.imports.exports import export_sheet
+    from rencai.imports.sheets import get_sheet
+
+    params = {k: v for k, v in request.GET.items() if k != "page"}
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
+    export_sheet(get_sheet("persons"), request.user, params, out)
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename="人员信息表.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -10,6 +10,8 @@ read from an explicit surname table, the rest by pypinyin.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin
 
 from .text import fold, is_cjk
@@ -92,7 +94,10 @@ def _surname(name: str) -> tuple[int, tuple[str, ...]]:
     return 0, ()
 
 
+@lru_cache(maxsize=262_144)
 def _han_initials(run: str) -> str:
+    # Given names repeat a great deal (明, 小红, 建国): an import of 200,000 rows would spend
+    # seconds in pypinyin without this cache.
     """First letters of a run of Chinese characters, unknown characters skipped."""
     letters = lazy_pinyin(run, style=Style.FIRST_LETTER, errors="ignore")
     return "".join(letter.lower() for letter in letters if letter.isascii())

@@ -1,0 +1,124 @@
+"""How a domain declares a sheet the import engine reads and the exporter writes.
+
+A sheet names its columns (Chinese header plus the aliases offices write), how each cell is
+parsed (a function that returns the clean value or raises CellError with a Chinese reason),
+which column identifies a record, and how a batch of clean rows becomes records. The engine
+does the rest: reading, finding the header, reporting every bad cell, all-or-nothing commit.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rencai.standards.text import fold
+
+NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+
+
+class CellError(ValueError):
+    """A cell's value cannot be used; `message` says why in Chinese (without row or column)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    parse: Callable[[Any, Any], Any] | None = None  # (raw cell, sheet context) -> value
+    text: bool = False  # kept as text in templates and exports (ID numbers, phones)
+    choices: Sequence[str] = ()  # drop-down list in the template
+    width: int = 14
+    help: str = ""
+
+    def names(self) -> list[str]:
+        return [header_key(n) for n in (self.label, *self.aliases)]
+
+
+def header_key(text: str) -> str:
+    """A header as compared: folded, without spaces, asterisks and 必填 marks."""
+    t = fold(str(text)).replace(" ", "").replace("*", "").replace("＊", "")
+    for mark in ("（必填）", "(必填)", "必填"):
+        t = t.replace(mark, "")
+    return t
+
+
+@dataclass
+class RowPlan:
+    """What committing one clean row will do."""
+
+    row: int
+    kind: str  # NEW, UPDATED or UNCHANGED
+    payload: Any = None
+
+
+@dataclass
+class Sheet:
+    """Base of every import sheet; subclasses fill in the record-specific methods."""
+
+    name: str
+    title: str
+    columns: list[Column]
+    key_column: str  # the column whose value identifies a record
+    instructions: list[str] = field(default_factory=list)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    @property
+    def key_column_label(self) -> str:
+        return self.column(self.key_column).label
+
+    # The record-specific part ------------------------------------------------------------
+
+    def context(self, user: Any) -> Any:
+        """Lookups loaded once per import (units in the importer's jurisdiction, codes…)."""
+        return None
+
+    def row_key(self, values: dict[str, Any]) -> Any:
+        """What identifies the record a row stands for (two rows with the same key clash)."""
+        raise NotImplementedError
+
+    def key_label(self, key: Any) -> str:
+        return str(key)
+
+    def plan(self, ctx: Any, rows: list[tuple[int, dict[str, Any]]]) -> Iterable[RowPlan | tuple]:
+        """For a batch of clean rows: a RowPlan each, or (row, column label, message) for a row
+        that is clean cell by cell but cannot be applied (e.g. a record outside the importer's
+        jurisdiction)."""
+        raise NotImplementedError
+
+    def commit(self, ctx: Any, plans: list[RowPlan]) -> None:
+        """Write one batch of NEW and UPDATED plans (inside the import's transaction)."""
+        raise NotImplementedError
+
+    def export_queryset(self, user: Any, params: dict[str, Any]) -> Any:
+        """The records an export of `params` (the list page's filters) holds for `user`."""
+        raise NotImplementedError
+
+    def export_rows(self, user: Any, queryset: Any, *, reveal: bool) -> Iterable[list[Any]]:
+        """The records of `queryset` as rows in column order (masked unless `reveal`)."""
+        raise NotImplementedError
+
+    def after_commit(self, ctx: Any) -> None:
+        """Housekeeping after a large write (planner statistics)."""
+
+
+_registry: dict[str, Sheet] = {}
+
+
+def register(sheet: Sheet) -> Sheet:
+    _registry[sheet.name] = sheet
+    return sheet
+
+
+def get_sheet(name: str) -> Sheet:
+    return _registry[name]
+
+
+def sheet_names() -> list[str]:
+    return sorted(_registry)

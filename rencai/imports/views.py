@@ -1,0 +1,123 @@
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from rencai.accounts import roles
+from rencai.accounts.access import allow
+from rencai.imports import jobs
+from rencai.imports.models import ImportJob
+from rencai.imports.sheets import get_sheet
+from rencai.imports.workbooks import write_template
+from rencai.listing import page_of
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("选择文件"),
+        help_text=gettext_lazy("支持 .xlsx、.xls、.ods、.csv；先检查，确认后才写入"),
+    )
+
+
+def _sheet_or_404(name: str):
+    try:
+        return get_sheet(name)
+    except KeyError:
+        raise Http404 from None
+
+
+@allow(roles.edits_records)
+def upload(request: HttpRequest, sheet_name: str) -> HttpResponse:
+    sheet = _sheet_or_404(sheet_name)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        job = jobs.create_job(sheet.name, request.user, upload_file, upload_file.name)
+        jobs.launch(job, "validate")
+        return redirect("imports:job", pk=job.pk)
+    history = ImportJob.objects.visible_to(request.user).filter(sheet=sheet.name)
+    return render(
+        request,
+        "imports/upload.html",
+        {
+            "sheet": sheet,
+            "form": form,
+            "page": page_of(request, history.select_related("user"), size=20),
+        },
+    )
+
+
+@allow(roles.reads_records)
+def template(request: HttpRequest, sheet_name: str) -> HttpResponse:
+    import io
+
+    sheet = _sheet_or_404(sheet_name)
+    out = io.BytesIO()
+    write_template(sheet, out)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename=f"{sheet.title}模板.xlsx", content_type=XLSX
+    )
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    return get_object_or_404(
+        ImportJob.objects.visible_to(request.user).select_related("user"), pk=pk
+    )
+
+
+@allow(roles.reads_records)
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    template_name = (
+        "imports/_job_status.html" if request.headers.get("HX-Request") else ("imports/job.html")
+    )
+    return render(
+        request,
+        template_name,
+        {
+            "job": job,
+            "sheet": get_sheet(job.sheet),
+            "percent": min(100, round(100 * job.done / job.total)) if job.total else None,
+            "can_confirm": job.user_id == request.user.pk and job.status == "valid",
+        },
+    )
+
+
+@allow(roles.edits_records)
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.user_id != request.user.pk or not jobs.request_commit(job):
+        messages.error(request, _("该导入不能确认（可能已确认、已取消或有错误）"))
+    return redirect("imports:job", pk=job.pk)
+
+
+@allow(roles.edits_records)
+@require_POST
+def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.user_id == request.user.pk and jobs.cancel(job):
+        messages.info(request, _("已取消，未写入任何数据"))
+    return redirect("imports:upload", sheet_name=job.sheet)
+
+
+@allow(roles.reads_records)
+def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if not job.error_file or not Path(job.error_file).exists():
+        raise Http404
+    name = f"{Path(job.file_name).stem}-错误明细.xlsx"
+    return FileResponse(
+        open(job.error_file, "rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=XLSX,
+    )

@@ -1,0 +1,176 @@
+"""Workbooks rencai writes: templates, exports and error reports (XlsxWriter).
+
+Every cell is written as text or a number, never as a formula: a value starting with = + - @
+is written as a string (XlsxWriter's write_string), so an export cannot carry a formula into the
+office's Excel (CSV/formula injection).
+"""
+
+from collections.abc import Iterable
+from typing import IO, Any
+
+import xlsxwriter
+
+from rencai.imports.sheets import Sheet
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _write(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)  # never a formula, whatever it starts with
+
+
+def _formats(wb: Any) -> dict[str, Any]:
+    return {
+        "header": wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#F2DCDB",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+            }
+        ),
+        "required": wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#F2DCDB",
+                "border": 1,
+                "font_color": "#9B1C1C",
+                "text_wrap": True,
+            }
+        ),
+        "text": wb.add_format({"num_format": "@"}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "error": wb.add_format({"font_color": "#9B1C1C", "text_wrap": True, "valign": "top"}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+    }
+
+
+def _header(ws: Any, sheet: Sheet, fmts: dict[str, Any], row: int = 0) -> None:
+    for col, column in enumerate(sheet.columns):
+        ws.write_string(row, col, column.label, fmts["required" if column.required else "header"])
+        ws.set_column(col, col, column.width, fmts["text"] if column.text else None)
+    ws.freeze_panes(row + 1, 0)
+
+
+def write_template(sheet: Sheet, out: IO[bytes] | str, *, data_rows: int = 5000) -> None:
+    """The sheet's empty template: headers, text-formatted ID/phone columns, drop-down lists for
+    coded columns, and an instructions sheet."""
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    fmts = _formats(wb)
+    ws = wb.add_worksheet(sheet.title)
+    _header(ws, sheet, fmts)
+    lists = wb.add_worksheet("可选值")
+    for col, column in enumerate(sheet.columns):
+        if column.choices:
+            lists.write_string(0, col, column.label, fmts["header"])
+            for i, choice in enumerate(column.choices, start=1):
+                lists.write_string(i, col, str(choice))
+            ref = f"='可选值'!${_col(col)}$2:${_col(col)}${len(column.choices) + 1}"
+            ws.data_validation(
+                1,
+                col,
+                data_rows,
+                col,
+                {
+                    "validate": "list",
+                    "source": ref,
+                    "error_title": "不在可选范围内",
+                    "error_message": "请从下拉列表中选择",
+                    "error_type": "warning",
+                },
+            )
+        if column.key == "id_number":
+            ws.data_validation(
+                1,
+                col,
+                data_rows,
+                col,
+                {
+                    "validate": "length",
+                    "criteria": "between",
+                    "minimum": 15,
+                    "maximum": 18,
+                    "error_title": "身份证号位数不对",
+                    "error_message": "应为 18 位（或 15 位旧号）",
+                    "error_type": "warning",
+                },
+            )
+    lists.hide()
+    notes = wb.add_worksheet("填表说明")
+    notes.set_column(0, 0, 18)
+    notes.set_column(1, 1, 90)
+    notes.write_string(0, 0, f"{sheet.title} 填表说明", fmts["title"])
+    row = 2
+    for line in sheet.instructions:
+        notes.write_string(row, 1, line, fmts["wrap"])
+        row += 1
+    row += 1
+    notes.write_string(row, 0, "列名", fmts["header"])
+    notes.write_string(row, 1, "说明", fmts["header"])
+    for column in sheet.columns:
+        row += 1
+        notes.write_string(row, 0, column.label + ("（必填）" if column.required else ""))
+        detail = column.help
+        if column.aliases:
+            detail = (detail + "；" if detail else "") + "也可写作：" + "、".join(column.aliases)
+        notes.write_string(row, 1, detail, fmts["wrap"])
+    wb.close()
+
+
+def _col(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def write_export(sheet: Sheet, rows: Iterable[list[Any]], out: IO[bytes] | str) -> int:
+    """An export in the template's columns (so it imports back unchanged); returns the count."""
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False})
+    fmts = _formats(wb)
+    ws = wb.add_worksheet(sheet.title)
+    _header(ws, sheet, fmts)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            _write(ws, count, col, value, fmts["text"] if sheet.columns[col].text else None)
+    wb.close()
+    return count
+
+
+def write_errors(outcome: Any, out: IO[bytes] | str) -> None:
+    """The rejected rows as they were in the upload, each with its 错误原因, plus the list of
+    problems (one line per bad cell: 第 N 行〔列名〕：原因)."""
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    fmts = _formats(wb)
+    ws = wb.add_worksheet("错误行")
+    header = ["原表行号", *outcome.header, "错误原因"]
+    for col, name in enumerate(header):
+        ws.write_string(0, col, str(name), fmts["header"])
+        ws.set_column(col, col, 14)
+    ws.set_column(len(header) - 1, len(header) - 1, 50)
+    ws.freeze_panes(1, 1)
+    reasons: dict[int, list[str]] = {}
+    for problem in outcome.problems:
+        reasons.setdefault(problem.row, []).append(str(problem))
+    for r, number in enumerate(sorted(outcome.bad_rows), start=1):
+        ws.write_number(r, 0, number)
+        for col, value in enumerate(outcome.bad_rows[number], start=1):
+            _write(ws, r, col, value)
+        ws.write_string(r, len(header) - 1, "\n".join(reasons.get(number, [])), fmts["error"])
+    listing = wb.add_worksheet("问题清单")
+    listing.set_column(0, 0, 100)
+    listing.write_string(0, 0, "问题", fmts["header"])
+    for r, problem in enumerate(outcome.problems, start=1):
+        listing.write_string(r, 0, str(problem))
+    wb.close()

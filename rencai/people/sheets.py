@@ -1,0 +1,626 @@
+"""The 人员信息表: the people register as an import/export sheet.
+
+One row is one Person, keyed by ID number. A blank cell keeps what the register holds (an
+import never erases), so exporting and importing again changes nothing. An export that masks
+identifiers carries the 人员编号 (the register's own number), and a masked ID or phone that
+matches the stored one reads as "unchanged".
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from rencai.accounts import roles
+from rencai.imports.dates import DateError, parse_date
+from rencai.imports.reader import cell_text
+from rencai.imports.sheets import NEW, UNCHANGED, UPDATED, CellError, Column, RowPlan, Sheet
+from rencai.orgs.models import OrgUnit
+from rencai.people import validation
+from rencai.people.bulk import PersonBulkWriter
+from rencai.people.choices import PersonStatus, Source
+from rencai.people.models import Person, TalentCategory
+from rencai.standards import codes
+from rencai.standards.idnumber import EXCEL_NUMBER_MESSAGE, mask_id_number, parse_id_number
+from rencai.standards.phone import mask_phone
+from rencai.standards.pinyin import initials
+from rencai.standards.text import StandardError, fold
+
+CATEGORY_SEPARATORS = re.compile(r"[、,，;；/|\s]+")
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A masked identifier from an export (4331**********123X): it can only mean "unchanged"."""
+
+    text: str
+
+
+class UnitResolver:
+    """Finds a unit from what offices write: a path (示范县/城关镇/东关村, or its tail
+    城关镇/东关村), a unique name, or a 12-digit 统计用区划代码.
+
+    Any active unit of the tree resolves (an exported row keeps a shared person's unit in another
+    township); whether a row may *put* a record in that unit is the plan's question, against
+    `visible` (the importer's jurisdiction).
+    """
+
+    def __init__(self, user: Any):
+        self.visible = set(OrgUnit.objects.visible_to(user).active().values_list("pk", flat=True))
+        self.by_path: dict[str, int] = {}
+        self.by_tail: dict[str, set[int]] = {}
+        self.by_code: dict[str, int] = {}
+        for pk, name_path, code in OrgUnit.objects.active().values_list(
+            "pk", "name_path", "division_code"
+        ):
+            self.by_path[name_path] = pk
+            parts = name_path.split("/")
+            for i in range(1, len(parts)):
+                self.by_tail.setdefault("/".join(parts[i:]), set()).add(pk)
+            if code:
+                self.by_code[code] = pk
+        self.paths = {pk: path for path, pk in self.by_path.items()}
+
+    def __call__(self, raw: Any) -> int:
+        text = fold(cell_text(raw)).replace("／", "/").replace(" ", "").strip("/")
+        if text in self.by_path:
+            return self.by_path[text]
+        if text.isdigit() and len(text) == 12 and text in self.by_code:
+            return self.by_code[text]
+        found = self.by_tail.get(text, set())
+        if len(found) > 1:  # prefer the importer's own units for a bare name
+            found = (found & self.visible) or found
+        if len(found) == 1:
+            return next(iter(found))
+        if len(found) > 1:
+            options = "、".join(sorted(self.paths[pk] for pk in found)[:4])
+            raise CellError(_("“%(t)s”有重名：%(o)s，请写完整路径") % {"t": text, "o": options})
+        raise CellError(_("找不到组织“%(t)s”，请写完整路径，如 示范县/城关镇/东关村") % {"t": text})
+
+
+def _code_parser(table: codes.CodeTable):
+    def parse(raw: Any, ctx: Any) -> str:
+        try:
+            return table.lookup(raw).code
+        except StandardError as exc:
+            raise CellError(exc.message) from exc
+
+    return parse
+
+
+def _choice_parser(choices: type, label: str):
+    by_label = {str(lbl): value for value, lbl in choices.choices}
+
+    def parse(raw: Any, ctx: Any) -> str:
+        text = fold(cell_text(raw))
+        if text in by_label:
+            return by_label[text]
+        if text in choices.values:
+            return text
+        raise CellError(
+            _("%(f)s“%(v)s”无法识别，可填写：%(all)s")
+            % {"f": label, "v": text, "all": "、".join(by_label)}
+        )
+
+    return parse
+
+
+def parse_name(raw: Any, ctx: Any) -> str:
+    try:
+        return validation.clean_name(cell_text(raw))
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from exc
+
+
+def parse_id(raw: Any, ctx: Any):
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raise CellError(EXCEL_NUMBER_MESSAGE)
+    text = cell_text(raw)
+    if "*" in text:
+        return Masked(fold(text).replace(" ", ""))
+    try:
+        return parse_id_number(text)
+    except StandardError as exc:
+        raise CellError(exc.message) from exc
+
+
+def parse_phone(raw: Any, ctx: Any):
+    text = cell_text(raw)
+    if "*" in text:
+        return Masked(fold(text).replace(" ", ""))
+    try:
+        return validation.clean_phone(text)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from exc
+
+
+def parse_birth_date(raw: Any, ctx: Any):
+    try:
+        parsed = parse_date(raw)
+    except DateError as exc:
+        raise CellError(exc.message) from exc
+    return parsed
+
+
+def parse_unit(raw: Any, ctx: "PersonSheetContext") -> int:
+    return ctx.units(raw)
+
+
+def parse_categories(raw: Any, ctx: "PersonSheetContext") -> list[int]:
+    ids = []
+    for name in CATEGORY_SEPARATORS.split(fold(cell_text(raw))):
+        if not name:
+            continue
+        if name not in ctx.categories:
+            raise CellError(
+                _("人才类别“%(n)s”不存在，可填写：%(all)s")
+                % {"n": name, "all": "、".join(list(ctx.categories)[:12]) + "等"}
+            )
+        ids.append(ctx.categories[name])
+    return sorted(set(ids))
+
+
+def parse_number(raw: Any, ctx: Any) -> int:
+    text = cell_text(raw)
+    if not text.isdigit():
+        raise CellError(_("人员编号应为数字，实际为“%(t)s”") % {"t": text})
+    return int(text)
+
+
+def parse_text(limit: int):
+    def parse(raw: Any, ctx: Any) -> str:
+        text = fold(cell_text(raw))
+        if len(text) > limit:
+            raise CellError(
+                _("不能超过 %(n)d 个字，实际 %(m)d 个字") % {"n": limit, "m": len(text)}
+            )
+        return text
+
+    return parse
+
+
+def _labels(table: codes.CodeTable) -> list[str]:
+    return [c.label for c in table]
+
+
+COLUMNS = [
+    Column(
+        "person_no",
+        "人员编号",
+        ("系统编号",),
+        parse=parse_number,
+        width=10,
+        help="导出时由系统填写；新登记的人员请留空",
+    ),
+    Column("name", "姓名", ("人员姓名",), required=True, parse=parse_name, width=10),
+    Column(
+        "gender",
+        "性别",
+        (),
+        parse=_code_parser(codes.GENDER),
+        choices=["男", "女"],
+        width=6,
+        help="可不填，按身份证号判断；填写时须与身份证号一致",
+    ),
+    Column(
+        "birth_date",
+        "出生日期",
+        ("出生年月", "出生年月日"),
+        parse=parse_birth_date,
+        width=12,
+        help="可不填；填写时须与身份证号一致，如 1985-03-12、1985.03",
+    ),
+    Column(
+        "id_number",
+        "身份证号",
+        ("公民身份号码", "身份证号码", "身份证", "证件号码"),
+        required=True,
+        parse=parse_id,
+        text=True,
+        width=22,
+        help="18 位（旧 15 位可自动升级）；本列须为文本格式",
+    ),
+    Column(
+        "ethnicity",
+        "民族",
+        (),
+        parse=_code_parser(codes.ETHNICITY),
+        choices=_labels(codes.ETHNICITY),
+        width=8,
+    ),
+    Column(
+        "political_status",
+        "政治面貌",
+        (),
+        parse=_code_parser(codes.POLITICAL_STATUS),
+        choices=_labels(codes.POLITICAL_STATUS),
+        width=12,
+    ),
+    Column(
+        "education",
+        "学历",
+        ("文化程度", "最高学历"),
+        parse=_code_parser(codes.EDUCATION),
+        choices=["研究生", "大学本科", "大学专科", "中专", "高中", "初中", "小学"],
+        width=10,
+    ),
+    Column(
+        "degree",
+        "学位",
+        (),
+        parse=_code_parser(codes.DEGREE),
+        choices=_labels(codes.DEGREE),
+        width=8,
+    ),
+    Column(
+        "phone",
+        "手机号码",
+        ("联系电话", "联系方式", "手机", "电话"),
+        parse=parse_phone,
+        text=True,
+        width=14,
+    ),
+    Column(
+        "home_org",
+        "户籍/居住地",
+        (
+            "所在村(社区)",
+            "所在村（社区）",
+            "村(社区)",
+            "家庭住址",
+            "户籍所在地",
+            "居住地",
+            "所在组织",
+            "组织路径",
+        ),
+        required=True,
+        parse=parse_unit,
+        width=24,
+        help="组织路径，如 示范县/城关镇/东关村，或本辖区内唯一的村(社区)名称",
+    ),
+    Column(
+        "work_org",
+        "工作单位",
+        ("工作单位(组织)",),
+        parse=parse_unit,
+        width=20,
+        help="本系统中的单位（路径或名称）；不在系统中的单位请填“工作单位名称”",
+    ),
+    Column("employer", "工作单位名称", ("单位名称",), parse=parse_text(100), width=20),
+    Column("post", "职务/岗位", ("职务", "岗位", "单位职务"), parse=parse_text(100), width=12),
+    Column("title_series", "职称系列", (), parse=parse_text(50), width=10),
+    Column(
+        "title_level",
+        "职称等级",
+        ("职称",),
+        parse=_code_parser(codes.TITLE_LEVEL),
+        choices=_labels(codes.TITLE_LEVEL),
+        width=10,
+    ),
+    Column(
+        "skill_level",
+        "技能等级",
+        ("职业技能等级",),
+        parse=_code_parser(codes.SKILL_LEVEL),
+        choices=_labels(codes.SKILL_LEVEL),
+        width=12,
+    ),
+    Column(
+        "specialty",
+        "从事产业/专业特长",
+        ("从事产业", "专业特长", "专长", "产业"),
+        parse=parse_text(100),
+        width=14,
+    ),
+    Column(
+        "source",
+        "来源",
+        ("人才来源",),
+        parse=_choice_parser(Source, "来源"),
+        choices=[str(c.label) for c in Source],
+        width=8,
+    ),
+    Column(
+        "status",
+        "状态",
+        ("人员状态",),
+        parse=_choice_parser(PersonStatus, "状态"),
+        choices=[str(c.label) for c in PersonStatus],
+        width=8,
+    ),
+    Column(
+        "categories",
+        "人才类别",
+        ("类别",),
+        parse=parse_categories,
+        width=24,
+        help="多个类别用顿号分隔，如 农村实用人才、土专家",
+    ),
+    Column("notes", "备注", (), parse=parse_text(2000), width=20),
+]
+
+# Sheet column key → Person attname, for the plain fields compared and written as they are.
+PLAIN = [
+    "name",
+    "ethnicity",
+    "political_status",
+    "education",
+    "degree",
+    "employer",
+    "post",
+    "title_series",
+    "title_level",
+    "skill_level",
+    "specialty",
+    "source",
+    "status",
+    "notes",
+]
+
+
+@dataclass
+class PersonSheetContext:
+    user: Any
+    units: UnitResolver
+    categories: dict[str, int]
+    editable_units: set[int] | None  # None: every unit (the sole root's admin)
+    writer: PersonBulkWriter | None = None
+    category_names: dict[int, str] = field(default_factory=dict)
+
+
+class PersonSheet(Sheet):
+    def context(self, user: Any) -> PersonSheetContext:
+        if not roles.edits_records(user):
+            raise CellError(_("您的角色不能导入人员"))
+        org = user.org
+        editable = (
+            None if OrgUnit.objects.is_sole_root(org) else set(OrgUnit.objects.subtree_ids(org))
+        )
+        cats = dict(TalentCategory.objects.values_list("name", "pk"))
+        return PersonSheetContext(
+            user, UnitResolver(user), cats, editable, category_names={v: k for k, v in cats.items()}
+        )
+
+    def row_key(self, values: dict[str, Any]) -> Any:
+        number = values.get("id_number")
+        if isinstance(number, Masked):
+            return ("no", values.get("person_no"))
+        return number.number
+
+    def key_label(self, key: Any) -> str:
+        if isinstance(key, tuple):
+            return _("人员编号 %(n)s") % {"n": key[1]}
+        return _("身份证号 %(n)s") % {"n": mask_id_number(key)}
+
+    def _editable(self, ctx: PersonSheetContext, home: int | None, work: int | None) -> bool:
+        if ctx.editable_units is None:
+            return True
+        return home in ctx.editable_units or work in ctx.editable_units
+
+    def plan(self, ctx: PersonSheetContext, rows: list[tuple[int, dict[str, Any]]]):
+        numbers = [
+            v["id_number"].number for _n, v in rows if not isinstance(v["id_number"], Masked)
+        ]
+        pks = [v.get("person_no") for _n, v in rows if v.get("person_no")]
+        fields = ["pk", "id_number", "phone", "home_org_id", "work_org_id", *PLAIN]
+        existing: dict[str, dict] = {}
+        by_pk: dict[int, dict] = {}
+        for start in range(0, max(len(numbers), len(pks)), 900):
+            chunk_n, chunk_p = numbers[start : start + 900], pks[start : start + 900]
+            for row in Person.objects.filter(id_number__in=chunk_n).values(*fields):
+                existing[row["id_number"]] = row
+            for row in Person.objects.filter(pk__in=chunk_p).values(*fields):
+                by_pk[row["pk"]] = row
+        if existing or by_pk:
+            ids = [r["pk"] for r in (*existing.values(), *by_pk.values())]
+            cats: dict[int, list[int]] = {}
+            through = Person.categories.through.objects.filter(person_id__in=ids)
+            for person_id, cat in through.values_list("person_id", "talentcategory_id"):
+                cats.setdefault(person_id, []).append(cat)
+            for row in (*existing.values(), *by_pk.values()):
+                row["categories"] = sorted(cats.get(row["pk"], []))
+        for number, values in rows:
+            yield from self._plan_row(ctx, number, values, existing, by_pk)
+
+    def _plan_row(self, ctx, number, values, existing, by_pk):
+        id_value = values["id_number"]
+        label = self.column
+        if isinstance(id_value, Masked):
+            current = by_pk.get(values.get("person_no"))
+            if current is None or mask_id_number(current["id_number"]) != id_value.text:
+                yield (
+                    number,
+                    label("id_number").label,
+                    _("身份证号已脱敏，且与人员编号对应的人员不符；新登记请填写完整身份证号"),
+                )
+                return
+        else:
+            current = existing.get(id_value.number)
+            problem = self._check_id_agreement(values, id_value)
+            if problem:
+                yield (number, *problem)
+                return
+        phone = values.get("phone")
+        if isinstance(phone, Masked) and (
+            current is None or mask_phone(current["phone"]) != phone.text
+        ):
+            yield (number, label("phone").label, _("手机号码已脱敏，无法识别；请填写完整手机号码"))
+            return
+        if current is None:
+            yield self._plan_new(ctx, number, values, id_value)
+            return
+        if not self._editable(ctx, current["home_org_id"], current["work_org_id"]):
+            yield (
+                number,
+                label("id_number").label,
+                _("该人员已由其他单位登记，不在您的管辖范围内，不能修改"),
+            )
+            return
+        yield self._plan_update(ctx, number, values, current)
+
+    def _check_id_agreement(self, values, parsed) -> tuple[str, str] | None:
+        birth = values.get("birth_date")
+        if birth is not None:
+            agrees = (
+                birth.year,
+                birth.month or parsed.birth_date.month,
+                birth.day or parsed.birth_date.day,
+            ) == (parsed.birth_date.year, parsed.birth_date.month, parsed.birth_date.day)
+            if not agrees:
+                return (
+                    self.column("birth_date").label,
+                    _("出生日期与身份证号不一致（身份证号为 %(d)s）")
+                    % {"d": parsed.birth_date.isoformat()},
+                )
+        gender = values.get("gender")
+        if gender and gender != parsed.gender:
+            return (
+                self.column("gender").label,
+                _("性别与身份证号不一致（身份证号第 17 位表示%(g)s）")
+                % {"g": "男" if parsed.gender == "1" else "女"},
+            )
+        return None
+
+    def _outside(self, ctx, unit: int | None) -> str | None:
+        """The unit's path when the importer may not put a record there."""
+        if unit is None or unit in ctx.units.visible:
+            return None
+        return ctx.units.paths.get(unit, str(unit))
+
+    def _plan_new(self, ctx, number, values, parsed):
+        for key in ("home_org", "work_org"):
+            if path := self._outside(ctx, values.get(key)):
+                return (
+                    number,
+                    self.column(key).label,
+                    _("“%(p)s”不在您的管辖范围内") % {"p": path},
+                )
+        new = {
+            "name": values["name"],
+            "name_initials": initials(values["name"])[:50],
+            "id_number": parsed.number,
+            "id_reversed": parsed.number[::-1],
+            "gender": parsed.gender,
+            "birth_date": parsed.birth_date,
+            "phone": values.get("phone") or "",
+            "home_org_id": values["home_org"],
+            "work_org_id": values.get("work_org"),
+        }
+        for key in PLAIN:
+            if values.get(key) is not None:
+                new[key] = values[key]
+        new.setdefault("source", Source.LOCAL)
+        new.setdefault("status", PersonStatus.ACTIVE)
+        return RowPlan(number, NEW, (new, values.get("categories") or []))
+
+    def _plan_update(self, ctx, number, values, current):
+        changed: dict[str, Any] = {}
+        for key in PLAIN:
+            value = values.get(key)
+            if value is not None and value != current[key]:
+                changed[key] = value
+        if "name" in changed:
+            changed["name_initials"] = initials(values["name"])[:50]
+        phone = values.get("phone")
+        if isinstance(phone, str) and phone and phone != current["phone"]:
+            changed["phone"] = phone
+        for key in ("home_org", "work_org"):
+            value = values.get(key)
+            if value is not None and value != current[f"{key}_id"]:
+                if path := self._outside(ctx, value):
+                    return (
+                        number,
+                        self.column(key).label,
+                        _("“%(p)s”不在您的管辖范围内") % {"p": path},
+                    )
+                changed[f"{key}_id"] = value
+        if ("home_org_id" in changed or "work_org_id" in changed) and not self._editable(
+            ctx,
+            changed.get("home_org_id", current["home_org_id"]),
+            changed.get("work_org_id", current["work_org_id"]),
+        ):
+            return (number, self.column("home_org").label, _("修改后该人员将不在您的管辖范围内"))
+        new_cats = values.get("categories")
+        if new_cats is not None and new_cats == current["categories"]:
+            new_cats = None
+        if not changed and new_cats is None:
+            return RowPlan(number, UNCHANGED)
+        old = {k: current[k] for k in ("name", "phone", "home_org_id", "work_org_id", *PLAIN)}
+        old["id_number"] = current["id_number"]
+        return RowPlan(
+            number, UPDATED, (current["pk"], changed, old, new_cats, current["categories"])
+        )
+
+    def commit(self, ctx: PersonSheetContext, plans: list[RowPlan]) -> None:
+        if ctx.writer is None:
+            ctx.writer = PersonBulkWriter()
+        creates = [p.payload for p in plans if p.kind == NEW]
+        updates = [p.payload for p in plans if p.kind == UPDATED]
+        ctx.writer.write(creates, updates)
+
+    def after_commit(self, ctx: PersonSheetContext) -> None:
+        if ctx.writer is not None:
+            ctx.writer.analyze()
+
+    def export_queryset(self, user: Any, params: dict[str, Any]) -> Any:
+        from types import SimpleNamespace
+
+        from django.http import QueryDict
+
+        from rencai.listing import filtered
+        from rencai.people.filters import PersonFilter
+
+        data = QueryDict(mutable=True)
+        for key, value in params.items():
+            if value not in (None, ""):
+                data[key] = value
+        filterset = PersonFilter(
+            data or None,
+            queryset=Person.objects.visible_to(user),
+            request=SimpleNamespace(user=user),
+        )
+        return filtered(filterset).order_by("pk")
+
+    def export_rows(self, user: Any, queryset: Any, *, reveal: bool):
+        queryset = queryset.select_related("home_org", "work_org").prefetch_related("categories")
+        for p in queryset.iterator(chunk_size=2000):
+            yield [
+                p.pk,
+                p.name,
+                p.get_gender_display(),
+                p.birth_date.isoformat(),
+                p.id_number if reveal else p.masked_id_number,
+                p.get_ethnicity_display(),
+                p.get_political_status_display(),
+                p.get_education_display(),
+                p.get_degree_display(),
+                p.phone if reveal else p.masked_phone,
+                p.home_org.name_path,
+                p.work_org.name_path if p.work_org else "",
+                p.employer,
+                p.post,
+                p.title_series,
+                p.get_title_level_display(),
+                p.get_skill_level_display(),
+                p.specialty,
+                p.get_source_display(),
+                p.get_status_display(),
+                "、".join(c.name for c in p.categories.all()),
+                p.notes,
+            ]
+
+
+PERSON_SHEET = PersonSheet(
+    name="persons",
+    title="人员信息表",
+    columns=COLUMNS,
+    key_column="id_number",
+    instructions=[
+        "一行登记一名人员，以身份证号识别：已在人才库中的人员按本表更新，不在的新增。",
+        "空白单元格表示不修改该项（导入不会清空已有内容）。",
+        "身份证号、手机号码两列须为文本格式：Excel 会把 18 位数字存成科学计数法并丢失末几位。",
+        "整张表全部正确才会导入；有错误时不写入任何数据，并给出错误明细表。",
+    ],
+)
