@@ -136,9 +136,17 @@ def _fill_merged(rows: dict[int, list[str]], merged, start_col: int) -> None:
 
 
 class Importer:
-    def __init__(self, sheet: Sheet, user: Any, *, progress: Progress | None = None):
+    def __init__(
+        self,
+        sheet: Sheet,
+        user: Any,
+        *,
+        progress: Progress | None = None,
+        options: dict | None = None,
+    ):
         self.sheet = sheet
         self.user = user
+        self.options = options or {}  # what the sheet needs beyond the user (a census round…)
         self.progress = progress or (lambda stage, done: None)
 
     # -- the dry run ---------------------------------------------------------------------
@@ -204,7 +212,7 @@ class Importer:
         _fill_merged(head, workbook.merged, workbook.start_col)
         _header_row, data_start, mapping, names = self._find_header(head)
         outcome.header = names
-        ctx = self.sheet.context(self.user)
+        ctx = self.sheet.context(self.user, self.options)
         spool_file = (  # closed in the finally below; kept after for the commit
             tempfile.NamedTemporaryFile(  # noqa: SIM115
                 prefix="rencai-import-", suffix=".spool", delete=False
@@ -337,7 +345,7 @@ class Importer:
         """Apply a clean dry run in one transaction and return the import's audit event."""
         if not outcome.ok or outcome.spool is None:
             raise ImportFailed(_("文件有错误，不能导入"))
-        ctx = self.sheet.context(self.user)
+        ctx = self.sheet.context(self.user, self.options)
         done = 0
         try:
             with transaction.atomic(), acting_as(self.user):

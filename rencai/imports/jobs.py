@@ -73,7 +73,7 @@ def validate_job(job: ImportJob) -> Outcome:
     commit."""
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.VALIDATING, stage="validate")
     sheet = get_sheet(job.sheet)
-    importer = Importer(sheet, job.user, progress=_progress(job))
+    importer = Importer(sheet, job.user, progress=_progress(job), options=job.options)
     if job.size > MAX_UPLOAD_BYTES:
         outcome = Outcome(sheet=sheet.name)
         outcome.problems.append(
@@ -114,7 +114,7 @@ def commit_job(job: ImportJob) -> None:
     sheet = get_sheet(job.sheet)
     outcome = Outcome(sheet=sheet.name, total=job.total, spool=job.spool)
     outcome.counts = {k: job.counts.get(k, 0) for k in ("new", "updated", "unchanged")}
-    importer = Importer(sheet, job.user, progress=_progress(job))
+    importer = Importer(sheet, job.user, progress=_progress(job), options=job.options)
     try:
         event = importer.commit(
             outcome,

@@ -75,8 +75,9 @@ class Sheet:
 
     # The record-specific part ------------------------------------------------------------
 
-    def context(self, user: Any) -> Any:
-        """Lookups loaded once per import (units in the importer's jurisdiction, codes…)."""
+    def context(self, user: Any, options: dict[str, Any]) -> Any:
+        """Lookups loaded once per import (units in the importer's jurisdiction, codes…);
+        `options` are the job's own (e.g. the census round a roster is submitted to)."""
         return None
 
     def row_key(self, values: dict[str, Any]) -> Any:

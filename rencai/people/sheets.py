@@ -371,7 +371,7 @@ class PersonSheetContext:
 
 
 class PersonSheet(Sheet):
-    def context(self, user: Any) -> PersonSheetContext:
+    def context(self, user: Any, options: dict[str, Any]) -> PersonSheetContext:
         if not roles.edits_records(user):
             raise CellError(_("您的角色不能导入人员"))
         org = user.org
