@@ -174,7 +174,11 @@ class Importer:
                 mapping = header_map.match(names)
                 if best is None or len(mapping) > len(best[2]):
                     best = (number, start, mapping, names)
-        if best is None or len(best[2]) < 2:
+        required = [c for c in self.sheet.columns if c.required]
+        found = list(best[2].values()) if best else []
+        # Two recognised columns make a header; one is enough when it is every required one
+        # (a sheet of 组织路径 alone).
+        if not found or (len(found) < 2 and not all(c in found for c in required)):
             wanted = "、".join(c.label for c in self.sheet.columns if c.required)
             raise UnreadableFile(
                 _("找不到表头：前 %(n)d 行中没有包含“%(cols)s”等列名的行。请使用下载的模板。")

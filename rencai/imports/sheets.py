@@ -97,6 +97,12 @@ class Sheet:
         """Write one batch of NEW and UPDATED plans (inside the import's transaction)."""
         raise NotImplementedError
 
+    def may_import(self, user: Any) -> bool:
+        """Whose role may import this sheet (the records' own rules apply row by row)."""
+        from rencai.accounts import roles
+
+        return roles.edits_records(user)
+
     def export_queryset(self, user: Any, params: dict[str, Any]) -> Any:
         """The records an export of `params` (the list page's filters) holds for `user`."""
         raise NotImplementedError

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -36,6 +37,8 @@ def _sheet_or_404(name: str):
 @allow(roles.edits_records)
 def upload(request: HttpRequest, sheet_name: str) -> HttpResponse:
     sheet = _sheet_or_404(sheet_name)
+    if not sheet.may_import(request.user):
+        raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
