@@ -6,10 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 
-# Browser tests drive Debian's Chromium; install it when we can (root with apt), as CI does.
-if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "== installing chromium (apt) for the browser tests"
-  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+# Browser tests drive Debian's Chromium, and one import test converts a CSV with LibreOffice;
+# install them when we can (root with apt), as CI does.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-noto-cjk)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "== installing ${missing[*]} (apt) for the browser and LibreOffice tests"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 echo "== ruff"

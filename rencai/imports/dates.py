@@ -65,7 +65,8 @@ _QUOTE_LIMIT = 30
 
 # A time of day after a full date: "1985-03-12 00:00:00", "1985-03-12T08:30:00.5+08:00".
 _TIME = (
-    r"(?:(?:\s+|T)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+    r"(?:(?:\s+|T)(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,9})?)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
 )
 
 #: ``YYYY-MM-DD``, ``YYYY/M/D``, ``YYYY.M.D`` (one separator throughout), optional time of day;
@@ -141,8 +142,8 @@ def parse_date(
     * Numbers: ``19850312`` (day), ``198503`` (month), ``1985`` (year), a year.month number
       ``1985.03`` (month; ``1985.1`` is flagged ambiguous), otherwise an Excel serial
       (``31107`` → 1985-03-01; a fraction is the time of day and is dropped).  With
-      ``excel_serial=False`` serials are refused, and a four-digit number that is not a year is
-      read as ``YYMM`` like the text ``"6405"``.
+      ``excel_serial=False`` serials are refused, and a three- or four-digit number that is not
+      a year is read as ``YYMM`` like the text ``"6405"`` (Excel drops the 0 of ``0503``).
     * Text (full-width digits welcome): ``1985-03-12``, ``1985/3/12``, ``1985.3.12``,
       ``1985年3月12日``, ``19850312``, ``1985-03-12 00:00:00``; ``1985.03``, ``1985-3``,
       ``1985年3月``, ``198503``, ``85.03``, ``6405`` (two-digit years are 19YY); ``1985年``,
@@ -249,11 +250,10 @@ def _parse_digits(text: str, excel_serial: bool, raw: str) -> ParsedDate:
     if size == 6:
         return _month(int(text[:4]), int(text[4:]), raw)
     if size == 4:
-        year = int(text)
-        if MIN_YEAR <= year <= MAX_YEAR:
-            return _year(year, raw)
-        # "6405": 毕业时间填至月 in expert forms.
-        return _month(1900 + year // 100, year % 100, raw)
+        number = int(text)
+        if MIN_YEAR <= number <= MAX_YEAR:
+            return _year(number, raw)
+        return _yymm(number, raw)
     if size == 5 and excel_serial:
         return _serial(int(text), raw)
     raise _unrecognised(raw)
@@ -271,9 +271,18 @@ def _parse_int(number: int, excel_serial: bool, raw: object) -> ParsedDate:
         return _year(number, raw)
     if excel_serial:
         return _serial(number, raw)
-    if 1000 <= number <= 9999:
-        return _month(1900 + number // 100, number % 100, raw)
+    if 100 <= number <= 9999:
+        # Without serials a number is read as typed; Excel drops the leading zero of "0503".
+        return _yymm(number, raw)
     raise _unrecognised(raw)
+
+
+def _yymm(number: int, raw: object) -> ParsedDate:
+    """Four digits that are not a year 1900–2100: ``6405`` is 1964-05 (毕业时间填至月，如6405)."""
+    month = number % 100
+    if not 1 <= month <= 12 and 1000 <= number <= 2999:
+        raise _year_error(number, raw)  # "1899", "2150": a year out of range, not a month
+    return _month(1900 + number // 100, month, raw)
 
 
 def _parse_float(number: float, excel_serial: bool) -> ParsedDate:

@@ -227,6 +227,7 @@ class Importer:
         if spool_file is not None:
             outcome.spool = spool_file.name
         seen: dict[Any, int] = {}
+        planned: dict[int, str] = {}  # row → plan kind, to uncount a row found twice later
         batch: list[tuple[int, dict[str, Any]]] = []
         raws: dict[int, list[Any]] = {}
 
@@ -252,6 +253,9 @@ class Importer:
                         % {"key": self.sheet.key_label(key), "first": seen[key]},
                     )
                     first = seen[key]
+                    kind = planned.pop(first, None)  # counted before its twin appeared
+                    if kind is not None:
+                        outcome.counts[kind] -= 1
                     if first not in outcome.rejected_rows:
                         outcome.problems.append(
                             Problem(
@@ -267,23 +271,15 @@ class Importer:
                 batch.append((number, values))
                 raws[number] = raw
                 if len(batch) >= BATCH:
-                    self._plan(ctx, batch, raws, outcome, spool_file)
+                    self._plan(ctx, batch, raws, outcome, spool_file, planned)
                     batch, raws = [], {}
                     self.progress("validate", outcome.total)
             if batch:
-                self._plan(ctx, batch, raws, outcome, spool_file)
+                self._plan(ctx, batch, raws, outcome, spool_file, planned)
             self.progress("validate", outcome.total)
         finally:
             if spool_file is not None:
                 spool_file.close()
-        # A row counted before its duplicate appeared is rejected, not new/updated.
-        if outcome.rejected_rows:
-            outcome.counts = {NEW: 0, UPDATED: 0, UNCHANGED: 0}
-            if outcome.spool:
-                for plans in _load_spool(outcome.spool):
-                    for plan in plans:
-                        if plan.row not in outcome.rejected_rows:
-                            outcome.counts[plan.kind] += 1
 
     def _reject(
         self, outcome: Outcome, number: int, raw: list[Any], column: str, message: str
@@ -329,12 +325,14 @@ class Importer:
         raws: dict[int, list[Any]],
         outcome: Outcome,
         spool_file: Any,
+        planned: dict[int, str],
     ) -> None:
         plans: list[RowPlan] = []
         for item in self.sheet.plan(ctx, batch):
             if isinstance(item, RowPlan):
                 plans.append(item)
                 outcome.counts[item.kind] += 1
+                planned[item.row] = item.kind
             else:
                 number, column, message = item
                 self._reject(outcome, number, raws.get(number, []), column, message)

@@ -21,6 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
+    wide_fields = ("file",)
     file = forms.FileField(
         label=gettext_lazy("选择文件"),
         help_text=gettext_lazy("支持 .xlsx、.xls、.ods、.csv；先检查，确认后才写入"),
