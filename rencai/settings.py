@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rencai.accounts",
     "rencai.imports",
     "rencai.people",
+    "rencai.census",
     "rencai.demo",
 ]
 

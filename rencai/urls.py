@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("rencai.accounts.urls")),
     path("orgs/", include("rencai.orgs.urls")),
     path("people/", include("rencai.people.urls")),
+    path("census/", include("rencai.census.urls")),
     path("audit/", include("rencai.audit.urls")),
     path("imports/", include("rencai.imports.urls")),
     path("api/", include(router.urls)),

@@ -331,7 +331,7 @@ class Importer:
         for item in self.sheet.plan(ctx, batch):
             if isinstance(item, RowPlan):
                 plans.append(item)
-                outcome.counts[item.kind] += 1
+                outcome.counts[item.kind] = outcome.counts.get(item.kind, 0) + 1
                 planned[item.row] = item.kind
             else:
                 number, column, message = item

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,7 +112,7 @@ def commit_job(job: ImportJob) -> None:
         return
     sheet = get_sheet(job.sheet)
     outcome = Outcome(sheet=sheet.name, total=job.total, spool=job.spool)
-    outcome.counts = {k: job.counts.get(k, 0) for k in ("new", "updated", "unchanged")}
+    outcome.counts = {k: n for k, n in job.counts.items() if k not in ("rejected", "total")}
     importer = Importer(sheet, job.user, progress=_progress(job), options=job.options)
     try:
         event = importer.commit(
@@ -137,8 +136,9 @@ def commit_job(job: ImportJob) -> None:
 
 
 def run(job_id: int, action: str) -> None:
-    """Entry point of the background process (and of inline runs)."""
-    close_old_connections()
+    """Entry point of the background process (and of inline runs). An inline run shares the
+    request's connection and transaction, so the `import_job` command, not this, closes stale
+    connections."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     try:
         if action == "validate":

@@ -6,13 +6,16 @@ which column identifies a record, and how a batch of clean rows becomes records.
 does the rest: reading, finding the header, reporting every bad cell, all-or-nothing commit.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rencai.standards.text import fold
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+# A row recorded for someone to decide rather than applied (a census roster naming a person another
+# unit registered): counted apart in the dry run and handed to `commit` with the others.
+CONFLICT = "conflict"
 
 
 class CellError(ValueError):
@@ -52,7 +55,7 @@ class RowPlan:
     """What committing one clean row will do."""
 
     row: int
-    kind: str  # NEW, UPDATED or UNCHANGED
+    kind: str  # NEW, UPDATED, UNCHANGED or CONFLICT
     payload: Any = None
 
 
@@ -80,6 +83,16 @@ class Sheet:
         `options` are the job's own (e.g. the census round a roster is submitted to)."""
         return None
 
+    def upload_options(self, user: Any, params: Mapping[str, str]) -> dict[str, Any]:
+        """The job options an upload page's query string carries (e.g. ?census_round=3), checked
+        for `user`: raise Http404 or PermissionDenied for options the user may not use. Most
+        sheets take none."""
+        return {}
+
+    def options_label(self, options: dict[str, Any]) -> str:
+        """What a job's options stand for, shown on its pages (e.g. 2025年人才资源普查 · 城关镇)."""
+        return ""
+
     def row_key(self, values: dict[str, Any]) -> Any:
         """What identifies the record a row stands for (two rows with the same key clash)."""
         raise NotImplementedError
@@ -94,7 +107,7 @@ class Sheet:
         raise NotImplementedError
 
     def commit(self, ctx: Any, plans: list[RowPlan]) -> None:
-        """Write one batch of NEW and UPDATED plans (inside the import's transaction)."""
+        """Write one batch of changing plans (inside the import's transaction)."""
         raise NotImplementedError
 
     def may_import(self, user: Any) -> bool:

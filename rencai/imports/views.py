@@ -1,10 +1,12 @@
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -35,24 +37,36 @@ def _sheet_or_404(name: str):
         raise Http404 from None
 
 
+def upload_url(sheet_name: str, options: dict) -> str:
+    """A sheet's upload page, with the options (a census round…) its jobs carry; other apps link
+    to it with this."""
+    url = reverse("imports:upload", args=[sheet_name])
+    return f"{url}?{urlencode(options)}" if options else url
+
+
 @allow(roles.edits_records)
 def upload(request: HttpRequest, sheet_name: str) -> HttpResponse:
     sheet = _sheet_or_404(sheet_name)
     if not sheet.may_import(request.user):
         raise PermissionDenied
+    options = sheet.upload_options(request.user, request.GET)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        job = jobs.create_job(sheet.name, request.user, upload_file, upload_file.name)
+        job = jobs.create_job(sheet.name, request.user, upload_file, upload_file.name, options)
         jobs.launch(job, "validate")
         return redirect("imports:job", pk=job.pk)
-    history = ImportJob.objects.visible_to(request.user).filter(sheet=sheet.name)
+    history = ImportJob.objects.visible_to(request.user).filter(
+        sheet=sheet.name, **{f"options__{key}": value for key, value in options.items()}
+    )
     return render(
         request,
         "imports/upload.html",
         {
             "sheet": sheet,
             "form": form,
+            "options_label": sheet.options_label(options),
+            "upload_url": upload_url(sheet.name, options),
             "page": page_of(request, history.select_related("user"), size=20),
         },
     )
@@ -91,6 +105,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sheet": get_sheet(job.sheet),
             "percent": min(100, round(100 * job.done / job.total)) if job.total else None,
             "can_confirm": job.user_id == request.user.pk and job.status == "valid",
+            "options_label": get_sheet(job.sheet).options_label(job.options),
+            "upload_url": upload_url(job.sheet, job.options),
         },
     )
 
@@ -110,7 +126,7 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.user_id == request.user.pk and jobs.cancel(job):
         messages.info(request, _("已取消，未写入任何数据"))
-    return redirect("imports:upload", sheet_name=job.sheet)
+    return redirect(upload_url(job.sheet, job.options))
 
 
 @allow(roles.reads_records)

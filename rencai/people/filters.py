@@ -52,6 +52,7 @@ class PersonFilter(django_filters.FilterSet):
     )
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PersonStatus.choices)
+    specialty = django_filters.CharFilter(label=_("从事产业/专业"), method="filter_specialty")
 
     class Meta:
         model = Person
@@ -77,6 +78,10 @@ class PersonFilter(django_filters.FilterSet):
         return qs.filter(
             Exists(through.objects.filter(talentcategory_id=value.pk, person_id=OuterRef("pk")))
         )
+
+    def filter_specialty(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        """Exact match, as the census counts supply against a declared demand (养殖 ≠ 生猪养殖)."""
+        return qs.filter(specialty=value)
 
     def filter_education(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         lo, hi = codes.education_groups_codes(value)

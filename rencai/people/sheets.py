@@ -452,13 +452,18 @@ class PersonSheet(Sheet):
             yield self._plan_new(ctx, number, values, id_value)
             return
         if not self._editable(ctx, current["home_org_id"], current["work_org_id"]):
-            yield (
-                number,
-                label("id_number").label,
-                _("该人员已由其他单位登记，不在您的管辖范围内，不能修改"),
-            )
+            yield self._registered_elsewhere(ctx, number, values, current)
             return
         yield self._plan_update(ctx, number, values, current)
+
+    def _registered_elsewhere(self, ctx, number, values, current) -> RowPlan | tuple:
+        """A row naming a person whom units outside the importer's reach registered: an error
+        here (the census roster records a conflict instead)."""
+        return (
+            number,
+            self.column("id_number").label,
+            _("该人员已由其他单位登记，不在您的管辖范围内，不能修改"),
+        )
 
     def _check_id_agreement(self, values, parsed) -> tuple[str, str] | None:
         birth = values.get("birth_date")

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from rencai.imports.jobs import run
 
@@ -11,4 +12,5 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["validate", "commit"])
 
     def handle(self, *args, job_id: int, action: str, **options):
+        close_old_connections()
         run(job_id, action)
