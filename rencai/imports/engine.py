@@ -38,6 +38,19 @@ from rencai.imports.sheets import (
 BATCH = 5000
 HEADER_SCAN_ROWS = 30
 TOTAL_MARKS = ("合计", "小计", "总计")
+# Lines under a table that are not records: who filled it in, who checked it, notes.
+NOTE_MARKS = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "负责人",
+    "联系人：",
+    "说明",
+    "注：",
+    "注:",
+    "备注：",
+)
 MAX_SHOWN_PROBLEMS = 200
 
 Progress = Callable[[str, int], None]  # (stage, rows done)
@@ -157,10 +170,11 @@ class Importer:
         """(header row, data start row, column map, header texts) — a header is the row (or
         two rows, flattened as 父/子) naming the most sheet columns."""
         header_map = HeaderMap(self.sheet)
+        single = {number: header_map.match(row) for number, row in head.items()}
         best: tuple[int, int, dict[int, Column], list[str]] | None = None
         for number in sorted(head):
             row = head[number]
-            options = [(number + 1, row)]
+            options = [(number + 1, row, single[number])]
             nxt = head.get(number + 1)
             if nxt is not None and any(nxt):
                 width = max(len(row), len(nxt))
@@ -169,9 +183,12 @@ class Importer:
                     top = row[c] if c < len(row) else ""
                     sub = nxt[c] if c < len(nxt) else ""
                     combined.append(f"{top}/{sub}" if top and sub and top != sub else top or sub)
-                options.append((number + 2, combined))
-            for start, names in options:
-                mapping = header_map.match(names)
+                double = header_map.match(combined)
+                # Two rows are one header only when together they name more columns than the
+                # lower row alone (a title merged above the header is not its upper half).
+                if len(double) > len(single[number + 1]):
+                    options.append((number + 2, combined, double))
+            for start, names, mapping in options:
                 if best is None or len(mapping) > len(best[2]):
                     best = (number, start, mapping, names)
         required = [c for c in self.sheet.columns if c.required]
@@ -295,7 +312,8 @@ class Importer:
         texts = [v for v in raw if not _blank(v)]
         if not texts:
             return None
-        if any(str(v).replace(" ", "").startswith(TOTAL_MARKS) for v in texts[:3]):
+        first = [str(v).replace(" ", "") for v in texts[:3]]
+        if any(t.startswith(TOTAL_MARKS) for t in first) or first[0].startswith(NOTE_MARKS):
             return None
         filled = [c for i, c in mapping.items() if i < len(raw) and not _blank(raw[i])]
         if len(filled) <= 1 and not any(c.required for c in filled):
@@ -330,6 +348,8 @@ class Importer:
         plans: list[RowPlan] = []
         for item in self.sheet.plan(ctx, batch):
             if isinstance(item, RowPlan):
+                if item.row in outcome.rejected_rows:  # its twin later in this batch
+                    continue
                 plans.append(item)
                 outcome.counts[item.kind] = outcome.counts.get(item.kind, 0) + 1
                 planned[item.row] = item.kind

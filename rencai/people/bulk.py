@@ -81,7 +81,12 @@ class PersonBulkWriter:
         qn = self.conn.ops.quote_name
         cols = ", ".join(qn(col) for col in columns)
         if self.postgres:
-            with cursor.cursor.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
+            # Django's error translation (IntegrityError for a unique violation) does not cover
+            # the raw COPY; wrap it like any other statement.
+            with (
+                self.conn.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
         else:
