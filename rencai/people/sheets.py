@@ -474,11 +474,15 @@ class PersonSheet(Sheet):
                 birth.day or parsed.birth_date.day,
             ) == (parsed.birth_date.year, parsed.birth_date.month, parsed.birth_date.day)
             if not agrees:
-                return (
-                    self.column("birth_date").label,
-                    _("出生日期与身份证号不一致（身份证号为 %(d)s）")
-                    % {"d": parsed.birth_date.isoformat()},
-                )
+                message = _("出生日期与身份证号不一致（身份证号为 %(d)s）") % {
+                    "d": parsed.birth_date.isoformat()
+                }
+                if birth.ambiguous:  # 1985.10 typed as a number is stored by Excel as 1985.1
+                    message += _(
+                        "；该单元格是数字 %(y)d.%(m)d，Excel 会把 %(y)d.%(m)d0 存成它，"
+                        "请将该列设为文本后重新填写"
+                    ) % {"y": birth.year, "m": birth.month}
+                return (self.column("birth_date").label, message)
         gender = values.get("gender")
         if gender and gender != parsed.gender:
             return (

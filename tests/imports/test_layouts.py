@@ -274,3 +274,15 @@ def test_required_marks_in_the_header_legacy_ids_and_numeric_phones(personas, pe
         "13700004444",
         datetime.date(1970, 6, 15),
     )
+
+
+def test_an_ambiguous_year_month_number_is_explained(personas, people):
+    """1985.10 typed as a number is stored as 1985.1: the mismatch names that cause."""
+    number = make_id("19851012", 31)
+    data = persons_xlsx(
+        [["赵六", number, "示范县/城关镇/东关村", 1985.1]],
+        header=["姓名", "身份证号", "户籍/居住地", "出生年月"],
+    )
+    text = problems_text(validate(personas.chengguan_admin, data))
+    assert "1985.10" in text
+    assert "设为文本" in text
