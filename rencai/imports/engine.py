@@ -102,7 +102,7 @@ class Outcome:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == "" or (value.__class__ is str and value.isspace())
 
 
 class HeaderMap:
@@ -309,20 +309,25 @@ class Importer:
         self, number: int, raw: list[Any], mapping: dict[int, Column], ctx: Any, outcome: Outcome
     ) -> dict[str, Any] | None:
         """The clean values of one data row, or None for a skipped or rejected row."""
-        texts = [v for v in raw if not _blank(v)]
-        if not texts:
+        first: list[str] = []  # the row's first three non-blank cells, to spot 合计/填表人 lines
+        for value in raw:
+            if not _blank(value):
+                first.append(str(value).replace(" ", ""))
+                if len(first) == 3:
+                    break
+        if not first:
             return None
-        first = [str(v).replace(" ", "") for v in texts[:3]]
         if any(t.startswith(TOTAL_MARKS) for t in first) or first[0].startswith(NOTE_MARKS):
             return None
-        filled = [c for i, c in mapping.items() if i < len(raw) and not _blank(raw[i])]
+        width = len(raw)
+        cells = [(column, raw[i] if i < width else None) for i, column in mapping.items()]
+        filled = [column for column, value in cells if not _blank(value)]
         if len(filled) <= 1 and not any(c.required for c in filled):
-            return None  # a note under the table: 填表人、审核人、说明 …
+            return None  # a note under the table: 说明、联系人 …
         outcome.total += 1
         values: dict[str, Any] = {}
         bad = False
-        for index, column in mapping.items():
-            value = raw[index] if index < len(raw) else None
+        for column, value in cells:
             if _blank(value):
                 if column.required:
                     self._reject(outcome, number, raw, column.label, _("不能为空"))

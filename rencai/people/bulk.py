@@ -167,7 +167,12 @@ class PersonBulkWriter:
                 rows, links = [], []
                 for pk, (given, cats) in zip(pks, creates, strict=True):
                     values = {**defaults, **given, self.pk.attname: pk}
-                    changes = log.diff(None, self.snapshot(values))
+                    # log.diff(None, snapshot), without comparing each field to nothing
+                    changes = {
+                        name: [None, value]
+                        for name, value in self.snapshot(values).items()
+                        if value is not None and value != ""
+                    }
                     if cats:
                         changes["categories"] = [[], self._category_labels(cats)]
                     event = event_row.copy()

@@ -81,11 +81,18 @@ class UnitResolver:
 
 
 def _code_parser(table: codes.CodeTable):
+    # A column holds a handful of distinct values (男, 汉族, 群众 …) over thousands of rows.
+    known: dict[Any, str] = {}
+
     def parse(raw: Any, ctx: Any) -> str:
+        code = known.get(raw)
+        if code is not None:
+            return code
         try:
-            return table.lookup(raw).code
+            code = known[raw] = table.lookup(raw).code
         except StandardError as exc:
             raise CellError(exc.message) from exc
+        return code
 
     return parse
 
