@@ -51,7 +51,6 @@ NOTE_MARKS = (
     "注:",
     "备注：",
 )
-MAX_SHOWN_PROBLEMS = 200
 
 Progress = Callable[[str, int], None]  # (stage, rows done)
 
@@ -92,10 +91,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-    @property
-    def rejected(self) -> int:
-        return len(self.rejected_rows) + (1 if any(p.row == 0 for p in self.problems) else 0)
 
     def summary(self) -> dict[str, int]:
         return {**self.counts, "rejected": len(self.rejected_rows), "total": self.total}

@@ -116,9 +116,3 @@ class Workbook:
             raise UnreadableFile(
                 _("读取文件时出错，文件可能已损坏（%(err)s）") % {"err": type(exc).__name__}
             ) from exc
-
-
-def read_rows(stream: IO[bytes], filename: str) -> Iterator[tuple[int, list[str]]]:
-    """(row number, text cells) for every row of the first sheet."""
-    for number, row in Workbook(stream, filename).rows():
-        yield number, [cell_text(v) for v in row]

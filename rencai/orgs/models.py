@@ -161,17 +161,3 @@ class OrgUnit(models.Model):
     def is_within(self, other: "OrgUnit") -> bool:
         """True when this unit is `other` or lies below it."""
         return self.path.startswith(other.path)
-
-    def ancestors(self) -> list["OrgUnit"]:
-        uids = [u for u in self.path.split(PATH_SEPARATOR) if u][:-1]
-        by_uid = {o.uid: o for o in OrgUnit.objects.filter(uid__in=uids)}
-        return [by_uid[u] for u in uids if u in by_uid]
-
-    def township(self) -> "OrgUnit | None":
-        """The 乡镇/街道 this unit belongs to (itself if it is one)."""
-        from rencai.orgs.choices import TOWNSHIP_KINDS
-
-        for unit in [*self.ancestors(), self]:
-            if unit.kind in TOWNSHIP_KINDS:
-                return unit
-        return None
