@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import mul
 
 from .text import StandardError, clip, fold
 
@@ -43,6 +45,7 @@ WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 #: Check character indexed by (weighted sum mod 11).
 CHECK_CHARS = "10X98765432"
+_ZEROS = ord("0") * sum(WEIGHTS)
 
 #: First two digits of a valid address code: the 31 mainland provinces,
 #: 71 Taiwan, and 81/82/83 used by residence permits for residents of Hong
@@ -71,6 +74,7 @@ _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]*)? ?[eE] ?\+? ?[0-9]{1,3}")
 # Hyphen-minus and the dash look-alikes that NFKC leaves alone.
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]")
 _ALLOWED = re.compile(r"[0-9X]*")
+_CANONICAL = re.compile(r"[0-9]{17}[0-9X]")
 
 
 class IdNumberError(StandardError):
@@ -126,20 +130,8 @@ def _clean(raw: str | int | float | None) -> str:
     return _SEPARATORS.sub("", text)
 
 
-def parse_id_number(
-    raw: str | int | float | None, *, today: datetime.date | None = None
-) -> IdNumber:
-    """Validate an identity number and return what it encodes.
-
-    Accepts full-width characters, lower-case ``x``, spaces and dashes.  A
-    15-digit legacy number is upgraded to 18 digits (``upgraded=True``).
-    ``today`` bounds the birth date and exists so tests can pin the clock.
-
-    Raises :class:`IdNumberError` with a specific Chinese message for: numbers
-    Excel stored as floats, empty input, illegal characters, wrong length,
-    misplaced ``X``, impossible or out-of-range birth dates, and a wrong
-    check character.  An unknown province code is only a warning.
-    """
+def _canonical(raw: str | int | float | None) -> str:
+    """18 (or 15) upper-case characters, or the reason the input is not an ID number."""
     text = _clean(raw)
     if not text:
         raise IdNumberError("身份证号不能为空", kind="empty")
@@ -157,13 +149,40 @@ def parse_id_number(
         )
     if "X" in text[:-1] or (len(text) == 15 and "X" in text):
         raise IdNumberError("身份证号中的X只能出现在18位号码的最后一位", kind="chars")
+    return text
+
+
+def _check_char(first17: str) -> str:
+    """check_digit for 17 characters already known to be ASCII digits (an import checks
+    hundreds of thousands): the weighted sum over the bytes, less the weighted "0"s."""
+    return CHECK_CHARS[(sum(map(mul, first17.encode(), WEIGHTS)) - _ZEROS) % 11]
+
+
+def parse_id_number(
+    raw: str | int | float | None, *, today: datetime.date | None = None
+) -> IdNumber:
+    """Validate an identity number and return what it encodes.
+
+    Accepts full-width characters, lower-case ``x``, spaces and dashes.  A
+    15-digit legacy number is upgraded to 18 digits (``upgraded=True``).
+    ``today`` bounds the birth date and exists so tests can pin the clock.
+
+    Raises :class:`IdNumberError` with a specific Chinese message for: numbers
+    Excel stored as floats, empty input, illegal characters, wrong length,
+    misplaced ``X``, impossible or out-of-range birth dates, and a wrong
+    check character.  An unknown province code is only a warning.
+    """
+    if raw.__class__ is str and len(raw) == 18 and _CANONICAL.fullmatch(raw):
+        text = raw  # the common case: nothing to fold, strip or upper-case
+    else:
+        text = _canonical(raw)
 
     upgraded = len(text) == 15
     first17 = text[:6] + "19" + text[6:] if upgraded else text[:17]
 
     birth_date = _birth_date(first17[6:14], today or datetime.date.today())
 
-    expected = check_digit(first17)
+    expected = _check_char(first17)
     if upgraded:
         number = first17 + expected
     else:
@@ -182,13 +201,14 @@ def parse_id_number(
     return IdNumber(
         number=number,
         birth_date=birth_date,
-        gender="1" if int(number[16]) % 2 else "2",
+        gender="1" if number[16] in "13579" else "2",
         region=region,
         upgraded=upgraded,
         warnings=warnings,
     )
 
 
+@lru_cache(maxsize=65_536)  # people share birthdays: an import meets each date many times
 def _birth_date(digits: str, today: datetime.date) -> datetime.date:
     """Turn the 8 date digits into a date within [1900-01-01, today]."""
     try:

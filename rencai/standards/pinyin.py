@@ -14,9 +14,9 @@ import unicodedata
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
-from pypinyin.constants import PINYIN_DICT
+from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
-from .text import fold, is_cjk
+from .text import fold, is_cjk, is_cjk_run
 
 __all__ = ["SURNAME_READINGS", "initials"]
 
@@ -111,6 +111,20 @@ def _certain_initial(char: str) -> str | None:
     return letters.pop() if len(letters) == 1 else None
 
 
+@lru_cache(maxsize=65_536)
+def _default_initial(char: str) -> str:
+    """The first letter of a character's first (most common) reading; "" when it has none."""
+    readings = PINYIN_DICT.get(ord(char))
+    return _first_letter(readings.split(",")[0]) if readings else ""
+
+
+def _holds_phrase(run: str) -> bool:
+    """Whether any two or more consecutive characters of `run` are in pypinyin's phrase
+    dictionary (only then does its reading of a character depend on its neighbours)."""
+    size = len(run)
+    return any(run[i:j] in PHRASES_DICT for i in range(size - 1) for j in range(i + 2, size + 1))
+
+
 @lru_cache(maxsize=262_144)
 def _han_initials(run: str) -> str:
     """First letters of a run of Chinese characters, unknown characters skipped.
@@ -121,6 +135,8 @@ def _han_initials(run: str) -> str:
     certain = [_certain_initial(c) for c in run]
     if all(certain):
         return "".join(certain)  # type: ignore[arg-type]
+    if not _holds_phrase(run):  # pypinyin would read each character alone: its first reading
+        return "".join(_default_initial(c) for c in run)
     letters = lazy_pinyin(run, style=Style.FIRST_LETTER, errors="ignore")
     return "".join(letter.lower() for letter in letters if letter.isascii())
 
@@ -140,6 +156,9 @@ def initials(name: str | None) -> str:
     if consumed:
         parts.append("".join(reading[0] for reading in readings))
         text = text[consumed:]
+    if is_cjk_run(text):  # most names: one run of characters after the surname
+        parts.append(_han_initials(text))
+        return "".join(parts)
     run: list[str] = []
     for char in text:
         if is_cjk(char):

@@ -20,6 +20,7 @@ __all__ = [
     "clip",
     "fold",
     "is_cjk",
+    "is_cjk_run",
     "normalize_name",
 ]
 
@@ -53,6 +54,7 @@ _DOT_RUN = re.compile(f"\\s*[.{_DOT_VARIANTS}](?:\\s*[.{_DOT_VARIANTS}])*\\s*")
 # plus U+3007 "〇", which appears in names such as 王〇.
 _CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK = re.compile(f"[{_CJK_CLASS}]")
+_CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
 _SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{_CJK_CLASS}{NAME_DOT}]) | (?=[{_CJK_CLASS}{NAME_DOT}])")
 
 
@@ -107,6 +109,11 @@ def clip(text: str, limit: int = 20) -> str:
 def is_cjk(char: str) -> bool:
     """Tell whether a single character is a CJK ideograph (as used in names)."""
     return bool(_CJK.fullmatch(char))
+
+
+def is_cjk_run(text: str) -> bool:
+    """Tell whether ``text`` is one or more CJK ideographs and nothing else."""
+    return bool(_CJK_RUN.fullmatch(text))
 
 
 def _unify_dots(match: re.Match[str]) -> str:
