@@ -79,6 +79,7 @@ class Person(models.Model):
         verbose_name=_("户籍/居住地（村、社区）"),
         on_delete=models.PROTECT,
         related_name="residents",
+        db_index=False,  # person_home_status (home_org, status) serves every lookup by unit
     )
     work_org = models.ForeignKey(
         OrgUnit,
@@ -124,7 +125,6 @@ class Person(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["home_org", "status"], name="person_home_status"),
-            models.Index(fields=["work_org"], name="person_work"),
             models.Index(fields=["name_initials"], name="person_initials"),
             models.Index(fields=["id_reversed"], name="person_id_reversed"),
             models.Index(fields=["name"], name="person_name"),
