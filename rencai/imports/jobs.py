@@ -62,7 +62,10 @@ def create_job(
 
 def _progress(job: ImportJob):
     def report(stage: str, done: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(stage=stage, done=done)
+        # The commit's progress would be written inside its own transaction, where the page
+        # polling it cannot see it.
+        if stage != "commit":
+            ImportJob.objects.filter(pk=job.pk).update(stage=stage, done=done)
 
     return report
 

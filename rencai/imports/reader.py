@@ -109,7 +109,7 @@ class Workbook:
         """(1-based row number, raw cells) for every row of the sheet."""
         try:
             for number, row in enumerate(self._rows, start=1):
-                yield number, list(row)
+                yield number, row if row.__class__ is list else list(row)
         except UnreadableFile:
             raise
         except Exception as exc:

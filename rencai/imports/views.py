@@ -103,7 +103,12 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "sheet": get_sheet(job.sheet),
-            "percent": min(100, round(100 * job.done / job.total)) if job.total else None,
+            # The commit is one transaction: its progress cannot be seen from outside it.
+            "percent": (
+                min(100, round(100 * job.done / job.total))
+                if job.total and job.stage != "commit"
+                else None
+            ),
             "can_confirm": job.user_id == request.user.pk and job.status == "valid",
             "options_label": get_sheet(job.sheet).options_label(job.options),
             "upload_url": upload_url(job.sheet, job.options),

@@ -9,6 +9,7 @@ request, batch) with the Person's own id, label and changes built from the very 
 equal to what the audited path logs.
 """
 
+import json
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from rencai.audit import log
+from rencai.audit.log import _jsonable
 from rencai.audit.models import AuditAction, AuditEvent
 from rencai.people.models import Person, TalentCategory
 
@@ -152,48 +154,15 @@ class PersonBulkWriter:
         """Insert `creates` ((values, category ids)) and apply `updates` ((pk, new values,
         old values, new category ids or None to keep, old category ids)), in one transaction
         (a savepoint inside the caller's). Returns (new pks, number updated)."""
-        changes_field = AuditEvent._meta.get_field("changes")
-        repr_max = AuditEvent._meta.get_field("object_repr").max_length
         with transaction.atomic(using=self.conn.alias), self.conn.cursor() as cursor:
             if self.postgres and not self.durable:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
             now = timezone.now()
             db_now = self.conn.ops.adapt_datetimefield_value(now)
-            events = []
             pks = self._reserve_pks(cursor, len(creates)) if creates else []
+            events = []
             if creates:
-                defaults = self._defaults(now)
-                event_row, i_id, i_repr, i_changes = self._event_row(AuditAction.CREATE)
-                rows, links = [], []
-                for pk, (given, cats) in zip(pks, creates, strict=True):
-                    values = {**defaults, **given, self.pk.attname: pk}
-                    # log.diff(None, snapshot), without comparing each field to nothing
-                    changes = {
-                        name: [None, value]
-                        for name, value in self.snapshot(values).items()
-                        if value is not None and value != ""
-                    }
-                    if cats:
-                        changes["categories"] = [[], self._category_labels(cats)]
-                    event = event_row.copy()
-                    event[i_id] = str(pk)
-                    event[i_repr] = str(values["name"])[:repr_max]
-                    event[i_changes] = changes_field.get_db_prep_save(changes, self.conn)
-                    events.append(event)
-                    rows.append(
-                        [
-                            self._db_value(f.attname, values[f.attname], now, db_now)
-                            for f in self.fields
-                        ]
-                    )
-                    links.extend((pk, cat) for cat in cats)
-                self._insert(cursor, Person._meta.db_table, [f.column for f in self.fields], rows)
-                self._insert(
-                    cursor,
-                    self.through._meta.db_table,
-                    [self.through_person, self.through_category],
-                    links,
-                )
+                events += self._create(cursor, pks, creates, now, db_now)
             if updates:
                 events += self._update(cursor, updates, now, db_now)
             self._insert(
@@ -201,9 +170,65 @@ class PersonBulkWriter:
             )
         return pks, len(updates)
 
+    def _create(self, cursor, pks: list[int], creates, now, db_now) -> list[list]:
+        """Insert the new Persons and their categories; return their change events.
+
+        One pass per Person builds both its row and its change entry — the audited path's
+        `log.diff(None, snapshot)` — from the values written; dates and stamps are converted by
+        position, and the JSON is written once per entry."""
+        repr_max = AuditEvent._meta.get_field("object_repr").max_length
+        defaults = self._defaults(now)
+        attnames = [f.attname for f in self.fields]
+        pk_attname = self.pk.attname
+        stamp_at = [i for i, a in enumerate(attnames) if a in self.stamps]
+        date_at = [] if self.postgres else [i for i, a in enumerate(attnames) if a in self.dates]
+        # (name, attname, masker) per audited field, with a stamp's logged value fixed up front.
+        logged_now = {a: _jsonable(defaults[a]) for a in self.stamps}
+        audited = [(n, a, m) for n, a, m in self.audited if a not in self.stamps]
+        stamped = [(n, logged_now[a]) for n, a, _m in self.audited if a in self.stamps]
+        event_row, i_id, i_repr, i_changes = self._event_row(AuditAction.CREATE)
+        rows, links, events = [], [], []
+        for pk, (given, cats) in zip(pks, creates, strict=True):
+            values = {**defaults, **given, pk_attname: pk}
+            row = [values[a] for a in attnames]
+            for i in stamp_at:
+                row[i] = db_now
+            for i in date_at:
+                if row[i].__class__ is date:
+                    row[i] = row[i].isoformat()
+            rows.append(row)
+            changes = {}
+            for name, attname, masker in audited:
+                value = values[attname]
+                if value is None or value == "":
+                    continue
+                if masker is not None:
+                    value = masker(str(value))
+                elif value.__class__ is date:
+                    value = value.isoformat()
+                changes[name] = [None, value]
+            for name, value in stamped:
+                changes[name] = [None, value]
+            if cats:
+                changes["categories"] = [[], self._category_labels(cats)]
+                links.extend((pk, cat) for cat in cats)
+            event = event_row.copy()
+            event[i_id] = str(pk)
+            event[i_repr] = str(values["name"])[:repr_max]
+            event[i_changes] = json.dumps(changes, ensure_ascii=False)
+            events.append(event)
+        self._insert(cursor, Person._meta.db_table, [f.column for f in self.fields], rows)
+        self._insert(
+            cursor,
+            self.through._meta.db_table,
+            [self.through_person, self.through_category],
+            links,
+        )
+        return events
+
     def _update(self, cursor, updates, now, db_now) -> list[list]:
+        """Apply the updates and their category changes; return their change events."""
         qn = self.conn.ops.quote_name
-        changes_field = AuditEvent._meta.get_field("changes")
         repr_max = AuditEvent._meta.get_field("object_repr").max_length
         event_row, i_id, i_repr, i_changes = self._event_row(AuditAction.UPDATE)
         events = []
@@ -226,7 +251,7 @@ class PersonBulkWriter:
             event = event_row.copy()
             event[i_id] = str(pk)
             event[i_repr] = str(new.get("name") or old.get("name", ""))[:repr_max]
-            event[i_changes] = changes_field.get_db_prep_save(changes, self.conn)
+            event[i_changes] = json.dumps(changes, ensure_ascii=False)
             events.append(event)
         table = qn(Person._meta.db_table)
         for names, rows in by_columns.items():

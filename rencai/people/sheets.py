@@ -7,10 +7,12 @@ matches the stored one reads as "unchanged".
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from rencai.accounts import roles
@@ -155,7 +157,7 @@ def parse_unit(raw: Any, ctx: "PersonSheetContext") -> int:
     return ctx.units(raw)
 
 
-def parse_categories(raw: Any, ctx: "PersonSheetContext") -> list[int]:
+def parse_categories(raw: Any, ctx: "PersonSheetContext") -> tuple[int, ...]:
     ids = []
     for name in CATEGORY_SEPARATORS.split(fold(cell_text(raw))):
         if not name:
@@ -166,7 +168,7 @@ def parse_categories(raw: Any, ctx: "PersonSheetContext") -> list[int]:
                 % {"n": name, "all": "、".join(list(ctx.categories)[:12]) + "等"}
             )
         ids.append(ctx.categories[name])
-    return sorted(set(ids))
+    return tuple(sorted(set(ids)))
 
 
 def parse_number(raw: Any, ctx: Any) -> int:
@@ -367,6 +369,27 @@ PLAIN = [
 ]
 
 
+STORED = ["pk", "id_number", "phone", "home_org_id", "work_org_id", *PLAIN]
+
+
+def _stored(column: str, keys: list[Any]) -> Iterator[dict[str, Any]]:
+    """{STORED field: value} of each Person whose `column` is one of `keys` — what a row is
+    compared with. In plain SQL: the ORM spends more on 5,000 IN parameters than the database
+    does on the lookup."""
+    qn = connection.ops.quote_name
+    columns = {f.attname: f.column for f in Person._meta.concrete_fields}
+    columns["pk"] = Person._meta.pk.column
+    select = ", ".join(qn(columns[name]) for name in STORED)
+    table = qn(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 900):
+            chunk = keys[start : start + 900]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {select} FROM {table} WHERE {qn(column)} IN ({marks})", chunk)
+            for row in cursor.fetchall():
+                yield dict(zip(STORED, row, strict=True))
+
+
 @dataclass
 class PersonSheetContext:
     user: Any
@@ -411,15 +434,8 @@ class PersonSheet(Sheet):
             v["id_number"].number for _n, v in rows if not isinstance(v["id_number"], Masked)
         ]
         pks = [v.get("person_no") for _n, v in rows if v.get("person_no")]
-        fields = ["pk", "id_number", "phone", "home_org_id", "work_org_id", *PLAIN]
-        existing: dict[str, dict] = {}
-        by_pk: dict[int, dict] = {}
-        for start in range(0, max(len(numbers), len(pks)), 900):
-            chunk_n, chunk_p = numbers[start : start + 900], pks[start : start + 900]
-            for row in Person.objects.filter(id_number__in=chunk_n).values(*fields):
-                existing[row["id_number"]] = row
-            for row in Person.objects.filter(pk__in=chunk_p).values(*fields):
-                by_pk[row["pk"]] = row
+        existing = {row["id_number"]: row for row in _stored("id_number", numbers)}
+        by_pk = {row["pk"]: row for row in _stored(Person._meta.pk.column, pks)}
         if existing or by_pk:
             ids = [r["pk"] for r in (*existing.values(), *by_pk.values())]
             cats: dict[int, list[int]] = {}
@@ -519,7 +535,7 @@ class PersonSheet(Sheet):
             "id_number": parsed.number,
             "id_reversed": parsed.number[::-1],
             "gender": parsed.gender,
-            "birth_date": parsed.birth_date,
+            "birth_date": parsed.birth_date.isoformat(),  # cheaper to spool than a date
             "phone": values.get("phone") or "",
             "home_org_id": values["home_org"],
             "work_org_id": values.get("work_org"),
@@ -529,7 +545,7 @@ class PersonSheet(Sheet):
                 new[key] = values[key]
         new.setdefault("source", Source.LOCAL)
         new.setdefault("status", PersonStatus.ACTIVE)
-        return RowPlan(number, NEW, (new, values.get("categories") or []))
+        return RowPlan(number, NEW, (new, list(values.get("categories") or ())))
 
     def _plan_update(self, ctx, number, values, current):
         changed: dict[str, Any] = {}
@@ -559,8 +575,8 @@ class PersonSheet(Sheet):
         ):
             return (number, self.column("home_org").label, _("修改后该人员将不在您的管辖范围内"))
         new_cats = values.get("categories")
-        if new_cats is not None and new_cats == current["categories"]:
-            new_cats = None
+        if new_cats is not None:
+            new_cats = None if list(new_cats) == current["categories"] else list(new_cats)
         if not changed and new_cats is None:
             return RowPlan(number, UNCHANGED)
         old = {k: current[k] for k in ("name", "phone", "home_org_id", "work_org_id", *PLAIN)}

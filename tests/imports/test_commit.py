@@ -248,7 +248,8 @@ def test_the_county_admin_may_update_any_township(personas, people):
 
 
 def test_a_commit_that_fails_writes_nothing(personas, people, monkeypatch):
-    """Any failure inside the commit (here: the writer, after the import event) rolls back."""
+    """Any failure inside the commit (here: the writer's statements, after the import event)
+    rolls back."""
     from rencai.people import bulk
 
     importer = Importer(get_sheet("persons"), personas.chengguan_admin)
@@ -256,10 +257,10 @@ def test_a_commit_that_fails_writes_nothing(personas, people, monkeypatch):
     assert outcome.ok
     before = Written.now()
 
-    def broken(self, creates, updates=()):
+    def broken(self, cursor, table, columns, rows):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(bulk.PersonBulkWriter, "write", broken)
+    monkeypatch.setattr(bulk.PersonBulkWriter, "_insert", broken)
     with pytest.raises(RuntimeError):
         importer.commit(outcome, file_name="a.xlsx", sha256="0" * 64)
     assert Written.now() == before
