@@ -46,6 +46,7 @@ RENCAI = ROOT / ".venv" / "bin" / "rencai"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 TARGET_S = {"sqlite": 10.0, "postgresql": 15.0}
 TARGET_MB = 600
+REFERENCE_READ_S = 2.3  # python-calamine on the issue's machine, 200,000 × 20
 DEFAULT_ROWS = 200_000
 
 sys.path.insert(0, str(ROOT))
@@ -93,11 +94,16 @@ def ensure_county(county: str, username: str) -> None:
     from rencai.accounts.models import User
     from rencai.orgs.models import OrgUnit
 
-    if (
-        OrgUnit.objects.filter(parent__isnull=True, name=county).exists()
-        and User.objects.filter(username=username).exists()
-    ):
-        return
+    from django.db import DatabaseError
+
+    try:
+        if (
+            OrgUnit.objects.filter(parent__isnull=True, name=county).exists()
+            and User.objects.filter(username=username).exists()
+        ):
+            return
+    except DatabaseError:  # a new database: `rencai demo` creates the tables too
+        pass
     print("building the demo county (rencai demo --persons 0 --no-serve)", flush=True)
     subprocess.run([str(RENCAI), "demo", "--persons", "0", "--no-serve"], check=True)
 
@@ -327,6 +333,108 @@ def run_baseline(path: Path, rows: int, username: str) -> dict:
 # -- the benchmark -------------------------------------------------------------------------
 
 
+# -- floors: what reading the workbook and writing its rows cost alone -----------------------
+
+
+def floor_worker(path: str) -> None:
+    """In a subprocess of its own, after an import left its rows in the database: (1) read the
+    workbook with python-calamine into Python rows; (2) write the rows that import wrote —
+    Persons, their categories and change-log entries — straight into the same tables with the
+    database's bulk path (executemany under the import's page cache / COPY), in one
+    transaction; (3) the same Person rows into a table without indexes (the issue's
+    "executemany / COPY of 200k rows" reference). One JSON line on stdout."""
+    import django
+
+    django.setup()
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
+    from python_calamine import CalamineWorkbook
+
+    from rencai.audit.models import AuditEvent
+    from rencai.imports.engine import page_cache
+    from rencai.people.models import Person
+
+    out: dict = {}
+    start = time.perf_counter()
+    with open(path, "rb") as f:
+        sheet = CalamineWorkbook.from_filelike(f).get_sheet_by_index(0)
+        out["read_rows"] = sum(1 for _row in sheet.iter_rows())
+    out["read_s"] = round(time.perf_counter() - start, 2)
+    del sheet
+
+    qn = connection.ops.quote_name
+    ct = ContentType.objects.get_for_model(Person)
+    through = Person.categories.through._meta.db_table
+    audit = AuditEvent._meta.db_table
+    tables = {
+        Person._meta.db_table: ("", []),
+        through: ("", []),
+        audit: (f"WHERE content_type_id = {int(ct.pk)} AND action = 'create'", []),
+    }
+    columns = {}
+    with connection.cursor() as cursor:
+        for table, (where, rows) in tables.items():
+            cursor.execute(f"SELECT * FROM {qn(table)} {where}")
+            columns[table] = [d[0] for d in cursor.description]
+            if connection.vendor == "postgresql":  # jsonb comes back as dicts
+                from psycopg.types.json import Jsonb
+
+                rows.extend(
+                    [Jsonb(v) if isinstance(v, dict) else v for v in row]
+                    for row in cursor.fetchall()
+                )
+            else:
+                rows.extend(cursor.fetchall())
+    clean()
+
+    def insert(cursor, table: str, cols: list[str], rows: list) -> None:
+        names = ", ".join(qn(c) for c in cols)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(cols))
+            cursor.executemany(f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})", rows)
+
+    start = time.perf_counter()
+    with page_cache(), transaction.atomic(), connection.cursor() as cursor:
+        for table, (_where, rows) in tables.items():
+            cols = columns[table]
+            if table == audit:  # new ids, as the import's own inserts get; the import's own
+                batch = cols.index("batch_id")  # event went with clean()
+                rows = [[*row[1:batch], None, *row[batch + 1 :]] for row in rows]
+                cols = cols[1:]
+            insert(cursor, table, cols, rows)
+    out["write_s"] = round(time.perf_counter() - start, 2)
+    out["write_rows"] = {table: len(rows) for table, (_w, rows) in tables.items()}
+    clean()
+
+    persons = tables[Person._meta.db_table][1]
+    cols = columns[Person._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_plain")
+        cursor.execute(f"CREATE TABLE bench_plain ({', '.join(qn(c) + ' text' for c in cols)})")
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        insert(cursor, "bench_plain", cols, [[None if v is None else str(v) for v in row]
+                                               for row in persons])  # fmt: skip
+    out["plain_write_s"] = round(time.perf_counter() - start, 2)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_plain")
+    print(json.dumps(out))
+
+
+def run_floors(path: Path) -> dict:
+    result = timed(
+        [str(PYTHON), str(Path(__file__).resolve()), "--floor-worker", str(path)],
+        label="floors (read, write)",
+    )
+    if result["rc"] != 0:
+        raise SystemExit(f"floor worker failed:\n{result['stderr']}")
+    return json.loads(result["stdout"].splitlines()[-1])
+
+
 def run_rencai(path: Path, rows: int, username: str, dry_run: bool, i: int) -> dict:
     base = [str(RENCAI), "import", "persons", str(path), "--as", username]
     clean()
@@ -371,10 +479,15 @@ def main() -> None:
     parser.add_argument("--county", default="示范县")
     parser.add_argument("--keep", action="store_true", help="leave the last import in the db")
     parser.add_argument("--profile", action="store_true", help="cProfile one run instead")
+    parser.add_argument("--no-floors", action="store_true", help="skip the read/write floors")
     parser.add_argument("--baseline-worker", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--floor-worker", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline_worker:
         baseline_worker(args.baseline_worker, args.username)
+        return
+    if args.floor_worker:
+        floor_worker(args.floor_worker)
         return
 
     import django
@@ -397,6 +510,7 @@ def main() -> None:
         run_rencai(path, args.rows, args.username, not args.no_dry_run, i)
         for i in range(1, args.runs + 1)
     ]
+    floors = None if args.no_floors else run_floors(path)  # from the last run's rows
     if not args.keep:
         clean()
 
@@ -417,7 +531,6 @@ def main() -> None:
         "import_rss_mb": med("full", "rss_mb"),
         "import_cpu_s": med("full", "cpu_s"),
         "target_s": TARGET_S.get(vendor),
-        "target_mb": TARGET_MB,
         "all": [
             {kind: {k: r[kind][k] for k in ("wall_s", "rss_mb", "cpu_s")} for kind in r}
             for r in runs
@@ -425,6 +538,12 @@ def main() -> None:
     }
     if result["dry_run_s"] is not None:
         result["commit_s"] = round(result["import_s"] - result["dry_run_s"], 2)
+    if floors is not None:
+        result["floors"] = floors
+        # The issue's reference machine reads such a workbook in about 2.3 s: the targets as
+        # multiples of the read, to compare machines of different speed.
+        result["import_over_read"] = round(result["import_s"] / floors["read_s"], 1)
+        result["target_over_read"] = round(TARGET_S.get(vendor, 0) / REFERENCE_READ_S, 1)
 
     if args.baseline_rows:
         slice_path = workbook(args.baseline_rows, args.county)  # same seed: the first rows
@@ -447,19 +566,35 @@ def main() -> None:
                 result["baseline"]["scaled_dry_run_s"] / result["dry_run_s"], 1
             )
 
-    target = result["target_s"]
+    # The targets are for 200,000 rows; other sizes are reported without a verdict.
+    target = result["target_s"] if args.rows == DEFAULT_ROWS else None
+    result["target_s"] = target
+    result["target_mb"] = TARGET_MB if args.rows == DEFAULT_ROWS else None
     verdict_t = "" if target is None else ("OK" if result["import_s"] <= target else "MISSED")
-    verdict_m = "OK" if result["import_rss_mb"] <= TARGET_MB else "MISSED"
+    verdict_m = (
+        "" if target is None else ("OK" if result["import_rss_mb"] <= TARGET_MB else "MISSED")
+    )
+    goal = f"≤ {target} s {verdict_t}, ≤ {TARGET_MB} MB {verdict_m}" if target else "(no target)"
     print(f"\n{vendor}: {args.rows:,} rows × 20 columns, median of {args.runs} runs")
     print(f"{'':<34} {'wall':>9} {'peak RSS':>10}  target")
     if result["dry_run_s"] is not None:
         print(f"{'rencai import --dry-run':<34} {result['dry_run_s']:>7.2f} s"
               f" {result['dry_run_rss_mb']:>7.0f} MB")  # fmt: skip
     print(f"{'rencai import (dry run + commit)':<34} {result['import_s']:>7.2f} s"
-          f" {result['import_rss_mb']:>7.0f} MB  ≤ {target} s {verdict_t},"
-          f" ≤ {TARGET_MB} MB {verdict_m}")  # fmt: skip
+          f" {result['import_rss_mb']:>7.0f} MB  {goal}")  # fmt: skip
     if "commit_s" in result:
         print(f"{'  of which commit (difference)':<34} {result['commit_s']:>7.2f} s")
+    if floors is not None:
+        print(
+            f"{'floor: calamine reads the workbook':<34} {floors['read_s']:>7.2f} s"
+            f"             import = {result['import_over_read']}× the read"
+            f" (target ≈ {result['target_over_read']}× on the reference machine)"
+        )
+        print(
+            f"{'floor: bulk write of its rows':<34} {floors['write_s']:>7.2f} s"
+            f"             {floors['write_rows']}"
+        )
+        print(f"{'floor: Person rows, no indexes':<34} {floors['plain_write_s']:>7.2f} s")
     if "baseline" in result:
         b = result["baseline"]
         print(f"{'django-import-export ' + format(b['rows'], ',') + ' rows':<34}"
