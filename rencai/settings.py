@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rencai.imports",
     "rencai.people",
     "rencai.census",
+    "rencai.training",
     "rencai.demo",
 ]
 

@@ -1,10 +1,9 @@
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rencai.accounts import roles
 from rencai.audit.querysets import AuditedQuerySet
 from rencai.orgs.models import OrgUnit
+from rencai.orgs.scoping import UnitScopedQuerySet
 from rencai.people.choices import CategoryGroup, PersonStatus, QualificationKind, Source
 from rencai.standards import codes
 from rencai.standards.idnumber import mask_id_number
@@ -33,24 +32,11 @@ class TalentCategory(models.Model):
         return self.name
 
 
-class PersonQuerySet(AuditedQuerySet):
-    def visible_to(self, user) -> "PersonQuerySet":
-        """The only door to personal data: Persons whose home or work unit lies in the user's
-        jurisdiction; nothing for the security roles or a user without a unit."""
-        if not roles.reads_records(user):
-            return self.none()
-        if OrgUnit.objects.is_sole_root(user.org):
-            return self.all()  # every unit is in the jurisdiction: no condition to evaluate
-        return self.in_units(OrgUnit.objects.subtree_ids(user.org))
+class PersonQuerySet(UnitScopedQuerySet):
+    """The only door to personal data: Persons whose home or work unit lies in the user's
+    jurisdiction (a teacher living in 青山镇 and working at 城关镇卫生院 belongs to both)."""
 
-    def in_units(self, unit_ids: list[int]) -> "PersonQuerySet":
-        """Persons whose home or work unit is one of `unit_ids`."""
-        return self.filter(Q(home_org_id__in=unit_ids) | Q(work_org_id__in=unit_ids))
-
-    def editable_by(self, user) -> "PersonQuerySet":
-        if not roles.edits_records(user):
-            return self.none()
-        return self.visible_to(user)
+    unit_fields = ("home_org", "work_org")
 
 
 class Person(models.Model):
