@@ -26,3 +26,37 @@ class LivestockUnit(models.TextChoices):
     PIECE = "只", _("只")
     FOWL = "羽", _("羽")
     BOX = "箱", _("箱")
+
+
+SEED_POOLS = ["后备干部", "千人储备", "乡村振兴人才储备"]
+
+
+class OutcomeKind(models.TextChoices):
+    SCALE_FARM = "scale_farm", _("创办规模养殖场")
+    SKILLED_WORK = "skilled_work", _("从事技工/务工")
+    NEW_FARMER = "new_farmer", _("认定新型职业农民")
+    STARTUP = "startup", _("创业")
+    OTHER = "other", _("其他")
+
+
+class MentorshipStatus(models.TextChoices):
+    ONGOING = "ongoing", _("在带")
+    GRADUATED = "graduated", _("已出师")
+    ENDED = "ended", _("已终止")
+
+
+class EntityKind(models.TextChoices):
+    FAMILY_FARM = "family_farm", _("家庭农场")
+    COOPERATIVE = "cooperative", _("专业合作社")
+    ENTERPRISE = "enterprise", _("企业")
+    STARTUP = "startup", _("创业主体")
+
+
+class ArtKind(models.TextChoices):
+    OPERA = "opera", _("戏曲")
+    FOLK = "folk", _("民间文艺")
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", _("在库")
+    EXITED = "exited", _("已出库")

@@ -1,5 +1,6 @@
-"""育 — the records of talent cultivation (DESIGN §2.3): training bases and their inspections'
-subjects, programs, the 人次 ledger and the yearly targets decomposed down the tree.
+"""育 — the records of talent cultivation (DESIGN §2.3): training bases and inspections, programs,
+the 人次 ledger, the yearly targets decomposed down the tree, outcomes, mentorships, business
+entities, art teams and their performances, and the reserve pools.
 
 Each record type's manager is a UnitScopedQuerySet: what places a record in a jurisdiction is
 declared once, next to the model (`unit_fields`)."""
@@ -11,8 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from rencai.audit.querysets import AuditedQuerySet
 from rencai.orgs.models import OrgUnit
 from rencai.orgs.scoping import UnitScopedQuerySet
-from rencai.people.models import Person
-from rencai.training.choices import BaseStatus, LivestockUnit
+from rencai.people.models import Person, Qualification
+from rencai.training.choices import (
+    ArtKind,
+    BaseStatus,
+    EntityKind,
+    LivestockUnit,
+    MembershipStatus,
+    MentorshipStatus,
+    OutcomeKind,
+)
 
 
 class TrainingCategory(models.Model):
@@ -245,3 +254,306 @@ class TrainingTarget(models.Model):
     def __str__(self) -> str:
         what = self.category.name if self.category_id else _("全部类别")
         return f"{self.year} {self.org.name} {what} {self.attendances} 人次"
+
+
+class InspectionQuerySet(UnitScopedQuerySet):
+    unit_fields = ("org",)
+
+
+class Inspection(models.Model):
+    """督导检查 of a training base or a unit: who inspected, what they found, and the
+    rectification items it left (closed when every item is done)."""
+
+    org = models.ForeignKey(
+        OrgUnit, verbose_name=_("被检查单位"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    base = models.ForeignKey(
+        TrainingBase,
+        verbose_name=_("实训基地"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+    )
+    date = models.DateField(_("检查日期"))
+    inspectors = models.CharField(_("检查人员"), max_length=200)
+    findings = models.TextField(_("发现问题"), blank=True)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("督导检查")
+        verbose_name_plural = _("督导检查")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.base or self.org}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.base_id is not None:
+            self.org_id = self.base.org_id  # a base's inspection belongs to the base's unit
+        super().save(*args, **kwargs)
+
+    @property
+    def closed(self) -> bool:
+        return not self.items.filter(done_on__isnull=True).exists()
+
+
+class RectificationQuerySet(UnitScopedQuerySet):
+    unit_fields = ("inspection__org",)
+
+
+class RectificationItem(models.Model):
+    """整改事项: one thing an inspection asked to be put right, by whom and by when."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("督导检查"), on_delete=models.CASCADE, related_name="items"
+    )
+    description = models.CharField(_("整改内容"), max_length=300)
+    owner = models.CharField(_("责任人"), max_length=100)
+    due_on = models.DateField(_("整改期限"))
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+
+    objects = RectificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("整改事项")
+        verbose_name_plural = _("整改事项")
+        ordering = ["inspection", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def overdue_on(self, day) -> bool:
+        return self.done_on is None and self.due_on < day
+
+
+class OutcomeQuerySet(UnitScopedQuerySet):
+    unit_fields = ("person__home_org", "person__work_org")
+
+
+class Outcome(models.Model):
+    """培训成效: what a trainee did with it — started a scale farm, became a skilled worker, was
+    recognised as a 新型职业农民 (with the Qualification that records it), started a business."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="training_outcomes"
+    )
+    kind = models.CharField(_("成效类型"), max_length=16, choices=OutcomeKind.choices)
+    date = models.DateField(_("日期"))
+    program = models.ForeignKey(
+        TrainingProgram,
+        verbose_name=_("来源培训"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+    )
+    qualification = models.OneToOneField(
+        Qualification,
+        verbose_name=_("资质证书"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_outcome",
+    )
+    notes = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("培训成效")
+        verbose_name_plural = _("培训成效")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()}"
+
+
+class MentorshipQuerySet(UnitScopedQuerySet):
+    unit_fields = ("master__home_org", "apprentice__home_org")
+
+
+class Mentorship(models.Model):
+    """名师带徒: a master teaching an apprentice a craft or art form."""
+
+    master = models.ForeignKey(
+        Person, verbose_name=_("师傅"), on_delete=models.PROTECT, related_name="apprentices_taught"
+    )
+    apprentice = models.ForeignKey(
+        Person, verbose_name=_("徒弟"), on_delete=models.PROTECT, related_name="masters"
+    )
+    craft = models.CharField(_("技艺"), max_length=100)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=MentorshipStatus.choices, default=MentorshipStatus.ONGOING
+    )
+    result = models.CharField(_("成果"), max_length=200, blank=True)
+
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("名师带徒")
+        verbose_name_plural = _("名师带徒")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(master=F("apprentice")), name="mentorship_two_people"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.master} → {self.apprentice}（{self.craft}）"
+
+
+class EntityQuerySet(UnitScopedQuerySet):
+    unit_fields = ("org",)
+
+
+class Entity(models.Model):
+    """经营主体: a family farm, cooperative, enterprise or startup, and the jobs it brings."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=16, choices=EntityKind.choices)
+    org = models.ForeignKey(
+        OrgUnit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="entities"
+    )
+    leader = models.ForeignKey(
+        Person,
+        verbose_name=_("负责人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entities_led",
+    )
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    industry = models.CharField(_("产业"), max_length=100, blank=True)
+    jobs_driven = models.PositiveIntegerField(_("带动就业人数"), default=0)
+
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("经营主体")
+        verbose_name_plural = _("经营主体")
+        ordering = ["org__path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArtTeamQuerySet(UnitScopedQuerySet):
+    unit_fields = ("org",)
+
+
+class ArtTeam(models.Model):
+    """文艺团队: a 戏曲 or 民间文艺 troupe and its members."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=8, choices=ArtKind.choices)
+    org = models.ForeignKey(
+        OrgUnit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="art_teams"
+    )
+    members = models.ManyToManyField(
+        Person, verbose_name=_("成员"), blank=True, related_name="art_teams"
+    )
+
+    objects = ArtTeamQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("文艺团队")
+        verbose_name_plural = _("文艺团队")
+        ordering = ["org__path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PerformanceQuerySet(UnitScopedQuerySet):
+    unit_fields = ("team__org", "village")
+
+
+class Performance(models.Model):
+    """演出: a team's show in a village (百座戏台千场戏, 文艺三下乡 …)."""
+
+    team = models.ForeignKey(
+        ArtTeam, verbose_name=_("文艺团队"), on_delete=models.CASCADE, related_name="performances"
+    )
+    date = models.DateField(_("演出日期"))
+    village = models.ForeignKey(
+        OrgUnit, verbose_name=_("演出地点"), on_delete=models.PROTECT, related_name="performances"
+    )
+    programme = models.CharField(_("活动名称"), max_length=100, help_text=_("如 百座戏台千场戏"))
+    audience = models.PositiveIntegerField(_("观众人数"), null=True, blank=True)
+
+    objects = PerformanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("演出")
+        verbose_name_plural = _("演出")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.team} · {self.village.name}"
+
+
+class Pool(models.Model):
+    """储备库: a reserve list a Person can be entered in (后备干部, 千人储备 …); data, not code."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    sort_order = models.IntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("储备库")
+        verbose_name_plural = _("储备库")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoolMembershipQuerySet(UnitScopedQuerySet):
+    unit_fields = ("person__home_org", "person__work_org")
+
+
+class PoolMembership(models.Model):
+    """储备: one Person in one pool from an entry date, until they leave it (with a reason)."""
+
+    pool = models.ForeignKey(
+        Pool, verbose_name=_("储备库"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="pool_memberships"
+    )
+    entered_on = models.DateField(_("入库日期"))
+    status = models.CharField(
+        _("状态"), max_length=8, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
+    exited_on = models.DateField(_("出库日期"), null=True, blank=True)
+    exit_reason = models.CharField(_("出库原因"), max_length=200, blank=True)
+
+    objects = PoolMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("储备")
+        verbose_name_plural = _("储备")
+        ordering = ["pool", "-entered_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pool", "person"],
+                condition=Q(status="active"),
+                name="pool_member_once",
+                violation_error_message=_("该人员已在此储备库中"),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active") | ~Q(exit_reason=""),
+                name="pool_exit_has_reason",
+                violation_error_message=_("出库须填写原因"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pool} · {self.person}"

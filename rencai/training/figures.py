@@ -1,0 +1,189 @@
+"""The training figures (培训人次, 组织培训人次, 培训人数, target progress): each one named query
+whose docstring states its 口径 — what is counted, which date puts it in a period, which unit puts
+it in a jurisdiction. docs/figures.md lists them; the overview and the reports only call these.
+
+A figure is asked for a *scope* (a unit and everything below it) and a *period* (first and last
+day, both included)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from rencai.orgs.models import OrgUnit
+from rencai.training.models import Attendance, TrainingTarget
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    @classmethod
+    def half(cls, year: int, half: int) -> "Period":
+        """上半年 (1) or 下半年 (2)."""
+        if half == 1:
+            return cls(datetime.date(year, 1, 1), datetime.date(year, 6, 30))
+        return cls(datetime.date(year, 7, 1), datetime.date(year, 12, 31))
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(_("结束日期早于开始日期"))
+
+
+def _root_ids(unit: OrgUnit) -> list[int]:
+    """The units of the tree `unit` belongs to (its county)."""
+    root_path = "/" + unit.path.split("/")[1] + "/"
+    return OrgUnit.objects.filter(path__startswith=root_path).values_list("id", flat=True)
+
+
+def attendance_rows(unit: OrgUnit, period: Period):
+    """培训人次 as rows: the Attendance rows of programs that **ended** within the period whose
+    trainee's **home unit** lies in `unit`'s subtree; a trainee whose home unit is outside the
+    county (the tree `unit` belongs to) counts under the **organiser's** unit instead."""
+    scope = OrgUnit.objects.subtree_ids(unit)
+    county = list(_root_ids(unit))
+    return Attendance.objects.filter(
+        program__end_date__gte=period.start,
+        program__end_date__lte=period.end,
+    ).filter(
+        Q(person__home_org__in=scope)
+        | (Q(program__organiser__in=scope) & ~Q(person__home_org__in=county))
+    )
+
+
+def attendances(unit: OrgUnit, period: Period) -> int:
+    """培训人次 (see `attendance_rows`)."""
+    return attendance_rows(unit, period).count()
+
+
+def trainees(unit: OrgUnit, period: Period) -> int:
+    """培训人数: distinct Persons among the 培训人次 rows (someone trained three times is one)."""
+    return attendance_rows(unit, period).values("person").distinct().count()
+
+
+def organised_rows(unit: OrgUnit, period: Period):
+    """组织培训人次 as rows: the Attendance rows of programs that ended within the period and
+    whose **organiser** lies in `unit`'s subtree, wherever the trainees live."""
+    return Attendance.objects.filter(
+        program__end_date__gte=period.start,
+        program__end_date__lte=period.end,
+        program__organiser__in=OrgUnit.objects.subtree_ids(unit),
+    )
+
+
+def organised_attendances(unit: OrgUnit, period: Period) -> int:
+    """组织培训人次 (see `organised_rows`)."""
+    return organised_rows(unit, period).count()
+
+
+def attendances_by_category(unit: OrgUnit, period: Period) -> dict[str, int]:
+    """培训人次 by the program's category name, largest first."""
+    rows = (
+        attendance_rows(unit, period)
+        .values("program__category__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "program__category__name")
+    )
+    return {row["program__category__name"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Progress:
+    unit: OrgUnit
+    year: int
+    target: int | None  # 人次; None when the unit has no target for the year
+    achieved: int  # 培训人次 from 1 January to `until`
+    until: datetime.date
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Achieved over target, one decimal (50.0)."""
+        if not self.target:
+            return None
+        value = Decimal(100 * self.achieved) / Decimal(self.target)
+        return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def expected_percent(self) -> Decimal:
+        """The share of the year gone by on `until`: where a unit on schedule would be."""
+        start = datetime.date(self.year, 1, 1)
+        days = (datetime.date(self.year, 12, 31) - start).days + 1
+        gone = min(max((self.until - start).days + 1, 0), days)
+        return (Decimal(100 * gone) / Decimal(days)).quantize(Decimal("0.1"))
+
+    @property
+    def behind(self) -> bool:
+        """进度滞后: below the share of the year gone by."""
+        return self.percent is not None and self.percent < self.expected_percent
+
+    def sentence(self) -> str:
+        """The report's wording: 已培训 3000 人次，完成年度目标 6000 人次的 50.0%."""
+        if self.percent is None:
+            return _("已培训 %(a)d 人次（未设年度目标）") % {"a": self.achieved}
+        return _("已培训 %(a)d 人次，完成年度目标 %(t)d 人次的 %(p)s%%") % {
+            "a": self.achieved,
+            "t": self.target,
+            "p": self.percent,
+        }
+
+
+def progress(
+    unit: OrgUnit, year: int, until: datetime.date | None = None, category=None
+) -> Progress:
+    """Target progress: 培训人次 of programs that ended between 1 January and `until` (default:
+    31 December) over the unit's target for the year — its overall target, or its target for
+    `category` (then only that category's 人次 count)."""
+    until = until or datetime.date(year, 12, 31)
+    target = TrainingTarget.objects.filter(year=year, org=unit, category=category).first()
+    rows = attendance_rows(unit, Period(datetime.date(year, 1, 1), until))
+    if category is not None:
+        rows = rows.filter(program__category=category)
+    return Progress(unit, year, target.attendances if target else None, rows.count(), until)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    parent: TrainingTarget
+    children_total: int
+    children: int  # how many child units have a target
+
+    def __str__(self) -> str:
+        return _("%(u)s %(y)d 年目标 %(t)d 人次，下级目标合计 %(c)d 人次") % {
+            "u": self.parent.org.name,
+            "y": self.parent.year,
+            "t": self.parent.attendances,
+            "c": self.children_total,
+        }
+
+
+def decomposition_mismatches(unit: OrgUnit, year: int) -> list[Mismatch]:
+    """层层分解: every target in `unit`'s subtree for the year whose direct children's targets
+    (same category) do not add up to it. A unit whose children have no targets yet is listed too
+    (children_total 0): its target is not decomposed."""
+    targets = list(
+        TrainingTarget.objects.filter(year=year, org__in=OrgUnit.objects.subtree_ids(unit))
+        .select_related("org", "category")
+        .order_by("org__path")
+    )
+    by_key = {}
+    for t in targets:
+        by_key.setdefault((t.org.parent_id, t.category_id), []).append(t)
+    with_children = set(
+        OrgUnit.objects.filter(parent_id__in=[t.org_id for t in targets])
+        .active()
+        .values_list("parent_id", flat=True)
+    )
+    out = []
+    for t in targets:
+        children = by_key.get((t.org_id, t.category_id), [])
+        total = sum(c.attendances for c in children)
+        if t.org_id in with_children and total != t.attendances:
+            out.append(Mismatch(t, total, len(children)))
+    return out

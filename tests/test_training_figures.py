@@ -1,0 +1,173 @@
+"""Each training figure on a small known dataset, exactly — with the period boundaries (a
+program counts in the period its last day falls in) and the outside-trainee rule."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from rencai.orgs.models import OrgKind, OrgUnit
+from rencai.people.models import Person
+from rencai.training import figures
+from rencai.training.figures import Period
+from rencai.training.models import Attendance, TrainingCategory, TrainingProgram, TrainingTarget
+from tests.conftest import make_id
+
+D = datetime.date
+
+
+class Ledger:
+    """P1 城关镇 种养殖技术, ends 2026-06-30 (the last day of 上半年): 张三 (东关村), 王五 (lives in
+    石桥村, 青山镇) and 赵外 (from 邻县, outside the county).
+    P2 城关镇 其他技术, ends 2026-07-01 (the first day of 下半年): 张三 again.
+    P3 青山镇 种养殖技术, ends 2025-12-31: 李四 (last year).
+    P4 县教育局 乡村工匠, 2026-06-20 to 2026-07-02 (ends in 下半年): 李四."""
+
+    def __init__(self, county, people) -> None:
+        neighbour = OrgUnit.objects.create(name="邻县", kind=OrgKind.COUNTY)
+        village = OrgUnit.objects.create(name="外村", kind=OrgKind.VILLAGE, parent=neighbour)
+        self.outsider = Person.objects.create(
+            name="赵外",
+            id_number=make_id("19800101", 44),
+            gender="1",
+            birth_date="1980-01-01",
+            home_org=village,
+        )
+        cat = {c.name: c for c in TrainingCategory.objects.all()}
+        self.farming, self.other = cat["种养殖技术"], cat["其他技术"]
+
+        def program(name, category, organiser, start, end, trainees):
+            p = TrainingProgram.objects.create(
+                name=name, category=category, organiser=organiser, start_date=start, end_date=end
+            )
+            for person in trainees:
+                Attendance.objects.create(program=p, person=person)
+            return p
+
+        program("P1", self.farming, county.chengguan, D(2026, 6, 28), D(2026, 6, 30),
+                [people.zhang_san, people.wang_wu, self.outsider])  # fmt: skip
+        program("P2", self.other, county.chengguan, D(2026, 7, 1), D(2026, 7, 1),
+                [people.zhang_san])  # fmt: skip
+        program("P3", self.farming, county.qingshan, D(2025, 12, 30), D(2025, 12, 31),
+                [people.li_si])  # fmt: skip
+        program("P4", cat["乡村工匠"], county.education, D(2026, 6, 20), D(2026, 7, 2),
+                [people.li_si])  # fmt: skip
+
+
+@pytest.fixture
+def ledger(county, people) -> Ledger:
+    return Ledger(county, people)
+
+
+H1, H2, YEAR = Period.half(2026, 1), Period.half(2026, 2), Period.year(2026)
+
+
+@pytest.mark.parametrize(
+    "unit, period, expected",
+    [
+        ("chengguan", H1, 2),  # 张三 at P1, and 赵外 from outside the county under the organiser
+        ("qingshan", H1, 1),  # 王五 at 城关镇's P1 counts where he lives
+        ("county", H1, 3),
+        ("chengguan", H2, 1),  # P2 ended on 1 July
+        ("qingshan", H2, 1),  # 李四 at the 教育局's P4, which ended in July
+        ("education", H2, 0),  # the 教育局 organised P4 but none of its trainees live there
+        ("county", H2, 2),
+        ("county", YEAR, 5),
+        ("qingshan", Period.year(2025), 1),
+        ("dongguan", YEAR, 2),  # 张三 twice
+        ("county", Period(D(2026, 6, 30), D(2026, 7, 1)), 4),  # both boundaries included
+        ("county", Period(D(2026, 7, 2), D(2026, 7, 2)), 1),
+    ],
+)
+def test_attendances(ledger, county, unit, period, expected):
+    assert figures.attendances(getattr(county, unit), period) == expected
+
+
+def test_the_outside_trainee_counts_once_for_the_county_and_not_for_a_township_elsewhere(
+    ledger, county
+):
+    rows = figures.attendance_rows(county.county, YEAR)
+    assert rows.filter(person=ledger.outsider).count() == 1
+    assert not figures.attendance_rows(county.qingshan, YEAR).filter(person=ledger.outsider)
+
+
+@pytest.mark.parametrize(
+    "unit, period, expected",
+    [
+        ("chengguan", H1, 3),
+        ("chengguan", YEAR, 4),
+        ("qingshan", H1, 0),
+        ("education", H2, 1),
+        ("county", YEAR, 5),
+    ],
+)
+def test_organised_attendances(ledger, county, unit, period, expected):
+    assert figures.organised_attendances(getattr(county, unit), period) == expected
+
+
+def test_trainees_count_people_not_attendances(ledger, county):
+    assert figures.attendances(county.county, YEAR) == 5
+    assert figures.trainees(county.county, YEAR) == 4  # 张三 came twice
+    assert figures.trainees(county.dongguan, YEAR) == 1
+
+
+def test_attendances_by_category(ledger, county):
+    assert figures.attendances_by_category(county.county, YEAR) == {
+        "种养殖技术": 3,
+        "乡村工匠": 1,
+        "其他技术": 1,
+    }
+
+
+def test_progress_against_the_year_target(ledger, county):
+    target = TrainingTarget.objects.create(year=2026, org=county.county, attendances=10)
+    year = figures.progress(county.county, 2026)
+    assert (year.achieved, year.target, year.percent) == (5, 10, Decimal("50.0"))
+    assert year.sentence() == "已培训 5 人次，完成年度目标 10 人次的 50.0%"
+    assert year.behind  # the year is over: half the target is behind schedule
+    half = figures.progress(county.county, 2026, until=D(2026, 6, 30))
+    assert (half.achieved, half.percent, half.expected_percent) == (3, Decimal("30.0"),
+                                                                     Decimal("49.6"))  # fmt: skip
+    assert half.behind
+    # 篇三: 3000 of 6000 人次 at mid-year is on schedule
+    target.attendances = 6
+    target.save()
+    half = figures.progress(county.county, 2026, until=D(2026, 6, 30))
+    assert half.sentence() == "已培训 3 人次，完成年度目标 6 人次的 50.0%"
+    assert not half.behind
+
+
+def test_progress_per_category_and_without_a_target(ledger, county):
+    TrainingTarget.objects.create(
+        year=2026, org=county.chengguan, category=ledger.farming, attendances=4
+    )
+    farming = figures.progress(county.chengguan, 2026, category=ledger.farming)
+    assert (farming.achieved, farming.percent) == (2, Decimal("50.0"))
+    none = figures.progress(county.qingshan, 2026)
+    assert none.percent is None and not none.behind
+    assert none.sentence() == "已培训 2 人次（未设年度目标）"
+
+
+def test_targets_that_do_not_add_up(ledger, county):
+    def target(unit, n):
+        TrainingTarget.objects.create(year=2026, org=unit, attendances=n)
+
+    target(county.county, 10)
+    target(county.chengguan, 6)
+    target(county.qingshan, 3)
+    target(county.shiqiao, 3)
+    found = {m.parent.org.name: m.children_total for m in figures.decomposition_mismatches(
+        county.county, 2026)}  # fmt: skip
+    # 示范县 10 ≠ 6 + 3; 城关镇 6 not decomposed to its villages; 青山镇 3 = 石桥村 3
+    assert found == {"示范县": 9, "城关镇": 0}
+    assert str(figures.decomposition_mismatches(county.qingshan, 2026) or "") == ""
+    TrainingTarget.objects.filter(org=county.qingshan).update(attendances=4)
+    assert {m.parent.org.name for m in figures.decomposition_mismatches(county.county, 2026)} == {
+        "城关镇",
+        "青山镇",
+    }
+
+
+def test_a_period_cannot_end_before_it_starts():
+    with pytest.raises(ValueError):
+        Period(D(2026, 2, 1), D(2026, 1, 31))
