@@ -15,6 +15,12 @@ class UnitScopedQuerySet(AuditedQuerySet):
 
     unit_fields: tuple[str, ...] = ()
 
+    @classmethod
+    def placed_by(cls, *unit_fields: str) -> type["UnitScopedQuerySet"]:
+        """This queryset class for records placed by `unit_fields`:
+        `objects = UnitScopedQuerySet.placed_by("org").as_manager()`."""
+        return type(cls.__name__, (cls,), {"unit_fields": unit_fields})
+
     def visible_to(self, user):
         if not roles.reads_records(user):
             return self.none()

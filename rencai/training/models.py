@@ -44,10 +44,6 @@ class TrainingCategory(models.Model):
         return self.name
 
 
-class BaseQuerySet(UnitScopedQuerySet):
-    unit_fields = ("org",)
-
-
 class TrainingBase(models.Model):
     """实训基地: a farm or workshop where training happens (篇三: 大坪子养殖场, 明远养殖场)."""
 
@@ -70,7 +66,7 @@ class TrainingBase(models.Model):
     )
     notes = models.TextField(_("备注"), blank=True)
 
-    objects = BaseQuerySet.as_manager()
+    objects = UnitScopedQuerySet.placed_by("org").as_manager()
 
     class Meta:
         verbose_name = _("实训基地")
@@ -82,10 +78,6 @@ class TrainingBase(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class LivestockQuerySet(UnitScopedQuerySet):
-    unit_fields = ("base__org",)
 
 
 class Livestock(models.Model):
@@ -100,7 +92,7 @@ class Livestock(models.Model):
         _("单位"), max_length=4, choices=LivestockUnit.choices, default=LivestockUnit.HEAD
     )
 
-    objects = LivestockQuerySet.as_manager()
+    objects = UnitScopedQuerySet.placed_by("base__org").as_manager()
 
     class Meta:
         verbose_name = _("存栏")
@@ -170,11 +162,6 @@ class TrainingProgram(models.Model):
         return self.name
 
 
-class AttendanceQuerySet(UnitScopedQuerySet):
-    # A row is the organiser's (its ledger) and the trainee's home unit's (it counts there).
-    unit_fields = ("program__organiser", "person__home_org")
-
-
 class Attendance(models.Model):
     """培训台账: one Person in one program — one 人次, the row every training figure counts."""
 
@@ -190,7 +177,8 @@ class Attendance(models.Model):
     notes = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = AttendanceQuerySet.as_manager()
+    # A row is the organiser's (its ledger) and the trainee's home unit's (it counts there).
+    objects = UnitScopedQuerySet.placed_by("program__organiser", "person__home_org").as_manager()
 
     class Meta:
         verbose_name = _("培训台账")
@@ -206,10 +194,6 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} · {self.person}"
-
-
-class TargetQuerySet(UnitScopedQuerySet):
-    unit_fields = ("org",)
 
 
 class TrainingTarget(models.Model):
@@ -231,7 +215,7 @@ class TrainingTarget(models.Model):
     )
     attendances = models.PositiveIntegerField(_("目标人次"))
 
-    objects = TargetQuerySet.as_manager()
+    objects = UnitScopedQuerySet.placed_by("org").as_manager()
 
     class Meta:
         verbose_name = _("培训目标")
@@ -256,10 +240,6 @@ class TrainingTarget(models.Model):
         return f"{self.year} {self.org.name} {what} {self.attendances} 人次"
 
 
-class InspectionQuerySet(UnitScopedQuerySet):
-    unit_fields = ("org",)
-
-
 class Inspection(models.Model):
     """督导检查 of a training base or a unit: who inspected, what they found, and the
     rectification items it left (closed when every item is done)."""
@@ -279,7 +259,7 @@ class Inspection(models.Model):
     inspectors = models.CharField(_("检查人员"), max_length=200)
     findings = models.TextField(_("发现问题"), blank=True)
 
-    objects = InspectionQuerySet.as_manager()
+    objects = UnitScopedQuerySet.placed_by("org").as_manager()
 
     class Meta:
         verbose_name = _("督导检查")
@@ -299,10 +279,6 @@ class Inspection(models.Model):
         return not self.items.filter(done_on__isnull=True).exists()
 
 
-class RectificationQuerySet(UnitScopedQuerySet):
-    unit_fields = ("inspection__org",)
-
-
 class RectificationItem(models.Model):
     """整改事项: one thing an inspection asked to be put right, by whom and by when."""
 
@@ -314,7 +290,7 @@ class RectificationItem(models.Model):
     due_on = models.DateField(_("整改期限"))
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
 
-    objects = RectificationQuerySet.as_manager()
+    objects = UnitScopedQuerySet.placed_by("inspection__org").as_manager()
 
     class Meta:
         verbose_name = _("整改事项")
@@ -326,10 +302,6 @@ class RectificationItem(models.Model):
 
     def overdue_on(self, day) -> bool:
         return self.done_on is None and self.due_on < day
-
-
-class OutcomeQuerySet(UnitScopedQuerySet):
-    unit_fields = ("person__home_org", "person__work_org")
 
 
 class Outcome(models.Model):
@@ -359,7 +331,7 @@ class Outcome(models.Model):
     )
     notes = models.CharField(_("说明"), max_length=200, blank=True)
 
-    objects = OutcomeQuerySet.as_manager()
+    objects = UnitScopedQuerySet.placed_by("person__home_org", "person__work_org").as_manager()
 
     class Meta:
         verbose_name = _("培训成效")
@@ -368,10 +340,6 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_kind_display()}"
-
-
-class MentorshipQuerySet(UnitScopedQuerySet):
-    unit_fields = ("master__home_org", "apprentice__home_org")
 
 
 class Mentorship(models.Model):
@@ -391,7 +359,7 @@ class Mentorship(models.Model):
     )
     result = models.CharField(_("成果"), max_length=200, blank=True)
 
-    objects = MentorshipQuerySet.as_manager()
+    objects = UnitScopedQuerySet.placed_by("master__home_org", "apprentice__home_org").as_manager()
 
     class Meta:
         verbose_name = _("名师带徒")
@@ -405,10 +373,6 @@ class Mentorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.master} → {self.apprentice}（{self.craft}）"
-
-
-class EntityQuerySet(UnitScopedQuerySet):
-    unit_fields = ("org",)
 
 
 class Entity(models.Model):
@@ -431,7 +395,7 @@ class Entity(models.Model):
     industry = models.CharField(_("产业"), max_length=100, blank=True)
     jobs_driven = models.PositiveIntegerField(_("带动就业人数"), default=0)
 
-    objects = EntityQuerySet.as_manager()
+    objects = UnitScopedQuerySet.placed_by("org").as_manager()
 
     class Meta:
         verbose_name = _("经营主体")
@@ -440,10 +404,6 @@ class Entity(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ArtTeamQuerySet(UnitScopedQuerySet):
-    unit_fields = ("org",)
 
 
 class ArtTeam(models.Model):
@@ -458,7 +418,7 @@ class ArtTeam(models.Model):
         Person, verbose_name=_("成员"), blank=True, related_name="art_teams"
     )
 
-    objects = ArtTeamQuerySet.as_manager()
+    objects = UnitScopedQuerySet.placed_by("org").as_manager()
 
     class Meta:
         verbose_name = _("文艺团队")
@@ -467,10 +427,6 @@ class ArtTeam(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class PerformanceQuerySet(UnitScopedQuerySet):
-    unit_fields = ("team__org", "village")
 
 
 class Performance(models.Model):
@@ -486,7 +442,7 @@ class Performance(models.Model):
     programme = models.CharField(_("活动名称"), max_length=100, help_text=_("如 百座戏台千场戏"))
     audience = models.PositiveIntegerField(_("观众人数"), null=True, blank=True)
 
-    objects = PerformanceQuerySet.as_manager()
+    objects = UnitScopedQuerySet.placed_by("team__org", "village").as_manager()
 
     class Meta:
         verbose_name = _("演出")
@@ -515,10 +471,6 @@ class Pool(models.Model):
         return self.name
 
 
-class PoolMembershipQuerySet(UnitScopedQuerySet):
-    unit_fields = ("person__home_org", "person__work_org")
-
-
 class PoolMembership(models.Model):
     """储备: one Person in one pool from an entry date, until they leave it (with a reason)."""
 
@@ -535,7 +487,7 @@ class PoolMembership(models.Model):
     exited_on = models.DateField(_("出库日期"), null=True, blank=True)
     exit_reason = models.CharField(_("出库原因"), max_length=200, blank=True)
 
-    objects = PoolMembershipQuerySet.as_manager()
+    objects = UnitScopedQuerySet.placed_by("person__home_org", "person__work_org").as_manager()
 
     class Meta:
         verbose_name = _("储备")
