@@ -6,3 +6,9 @@ class TrainingConfig(AppConfig):
     name = "rencai.training"
     label = "training"
     verbose_name = _("人才培育")
+
+    def ready(self) -> None:
+        from rencai.imports.sheets import register
+        from rencai.training.sheets import ATTENDANCE_SHEET
+
+        register(ATTENDANCE_SHEET)

@@ -1,0 +1,231 @@
+"""The 培训签到表 (`attendance`): a program's sign-in sheet as offices keep it — 序号, 姓名, 性别,
+从事产业, 单位职务或家庭住址, 身份证号码, 联系方式 — imported into that program's ledger (the job's
+options name the program).
+
+One row is one 人次, keyed by ID number: the same person twice in the file is rejected (both
+rows named); a person already in the program's ledger is "unchanged", so importing the sheet
+again changes nothing. A trainee the register does not hold yet is registered from the row, in
+the importer's jurisdiction: in the unit the 单位职务或家庭住址 cell names when it is one of the
+importer's units, otherwise in the program's organiser unit (the cell is kept in the person's
+notes). A trainee the register already holds is never changed by a sign-in sheet."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from rencai.accounts import roles
+from rencai.imports.sheets import NEW, UNCHANGED, CellError, Column, RowPlan, Sheet
+from rencai.people.bulk import PersonBulkWriter
+from rencai.people.choices import PersonStatus, Source
+from rencai.people.models import Person
+from rencai.people.sheets import (
+    Masked,
+    UnitResolver,
+    _code_parser,
+    _stored,
+    parse_id,
+    parse_name,
+    parse_phone,
+    parse_text,
+)
+from rencai.standards import codes
+from rencai.standards.idnumber import mask_id_number
+from rencai.standards.pinyin import initials
+from rencai.training.models import Attendance, TrainingProgram
+
+COLUMNS = [
+    Column("name", "姓名", ("学员姓名",), required=True, parse=parse_name, width=10),
+    Column(
+        "gender",
+        "性别",
+        (),
+        parse=_code_parser(codes.GENDER),
+        choices=["男", "女"],
+        width=6,
+        help="可不填；填写时须与身份证号一致",
+    ),
+    Column("specialty", "从事产业", ("产业", "专业特长"), parse=parse_text(100), width=14),
+    Column(
+        "address",
+        "单位职务或家庭住址",
+        ("单位职务", "家庭住址", "单位及职务", "住址", "工作单位"),
+        parse=parse_text(200),
+        width=28,
+        help="写村(社区)名称或路径时，新学员登记在该村(社区)",
+    ),
+    Column(
+        "id_number",
+        "身份证号码",
+        ("身份证号", "公民身份号码", "身份证"),
+        required=True,
+        parse=parse_id,
+        text=True,
+        width=22,
+        help="18 位；本列须为文本格式",
+    ),
+    Column(
+        "phone",
+        "联系方式",
+        ("联系电话", "手机号码", "手机"),
+        parse=parse_phone,
+        text=True,
+        width=14,
+    ),
+]
+
+
+@dataclass
+class AttendanceContext:
+    user: Any
+    program: TrainingProgram
+    units: UnitResolver
+    enrolled: set[int] = field(default_factory=set)  # person pks already in the ledger
+
+
+class AttendanceSheet(Sheet):
+    def _program(self, user: Any, program_id: Any) -> TrainingProgram | None:
+        if not str(program_id or "").isdigit():
+            return None
+        return TrainingProgram.objects.editable_by(user).filter(pk=int(program_id)).first()
+
+    def upload_options(self, user: Any, params: Any) -> dict[str, Any]:
+        program = self._program(user, params.get("program"))
+        if program is None:
+            raise Http404
+        return {"program": program.pk}
+
+    def options_label(self, options: dict[str, Any]) -> str:
+        program = TrainingProgram.objects.filter(pk=options.get("program")).first()
+        return f"{program.name}（{program.start_date:%Y-%m-%d}）" if program else ""
+
+    def context(self, user: Any, options: dict[str, Any]) -> AttendanceContext:
+        if not roles.edits_records(user):
+            raise CellError(_("您的角色不能导入培训签到表"))
+        program = self._program(user, options.get("program"))
+        if program is None:
+            raise CellError(_("请从培训班次页面导入该班次的签到表"))
+        enrolled = set(program.attendances.values_list("person_id", flat=True))
+        return AttendanceContext(user, program, UnitResolver(user), enrolled)
+
+    def row_key(self, values: dict[str, Any]) -> Any:
+        number = values["id_number"]
+        return number.text if isinstance(number, Masked) else number.number
+
+    def key_label(self, key: Any) -> str:
+        return _("身份证号 %(n)s") % {"n": mask_id_number(key)}
+
+    def plan(self, ctx: AttendanceContext, rows: list[tuple[int, dict[str, Any]]]):
+        numbers = [
+            v["id_number"].number for _n, v in rows if not isinstance(v["id_number"], Masked)
+        ]
+        stored = {row["id_number"]: row["pk"] for row in _stored("id_number", numbers)}
+        for number, values in rows:
+            parsed = values["id_number"]
+            if isinstance(parsed, Masked):
+                yield (number, self.column("id_number").label, _("身份证号已脱敏，请填写完整号码"))
+                continue
+            gender = values.get("gender")
+            if gender and gender != parsed.gender:
+                yield (
+                    number,
+                    self.column("gender").label,
+                    _("性别与身份证号不一致（身份证号第 17 位表示%(g)s）")
+                    % {"g": "男" if parsed.gender == "1" else "女"},
+                )
+                continue
+            person = stored.get(parsed.number)
+            if person is not None:
+                kind = UNCHANGED if person in ctx.enrolled else NEW
+                yield RowPlan(number, kind, (person, None))
+                continue
+            yield self._plan_new_person(ctx, number, values, parsed)
+
+    def _plan_new_person(self, ctx: AttendanceContext, number: int, values, parsed):
+        address = values.get("address") or ""
+        home = ctx.program.organiser_id
+        try:
+            unit = ctx.units(address) if address else None
+        except CellError:
+            unit = None  # an address, a job title: not a unit
+        if unit is not None:
+            if unit not in ctx.units.visible:
+                return (
+                    number,
+                    self.column("address").label,
+                    _("“%(p)s”不在您的管辖范围内") % {"p": ctx.units.paths[unit]},
+                )
+            home = unit
+        new = {
+            "name": values["name"],
+            "name_initials": initials(values["name"])[:50],
+            "id_number": parsed.number,
+            "id_reversed": parsed.number[::-1],
+            "gender": parsed.gender,
+            "birth_date": parsed.birth_date.isoformat(),
+            "phone": values.get("phone") or "",
+            "home_org_id": home,
+            "specialty": values.get("specialty") or "",
+            "notes": _("单位职务或家庭住址：%(a)s") % {"a": address} if address else "",
+            "source": Source.LOCAL,
+            "status": PersonStatus.ACTIVE,
+        }
+        return RowPlan(number, NEW, (None, new))
+
+    def commit(self, ctx: AttendanceContext, plans: list[RowPlan]) -> None:
+        new_people = [p.payload[1] for p in plans if p.payload[0] is None]
+        pks = (
+            iter(PersonBulkWriter().write([(v, []) for v in new_people])[0]) if new_people else None
+        )
+        program = ctx.program
+        rows = []
+        for plan in plans:
+            person_pk, new = plan.payload
+            if person_pk is None:
+                person = Person(pk=next(pks), name=new["name"])
+            else:
+                person = Person(pk=person_pk, name="")
+            rows.append(Attendance(program=program, person=person))
+        names = dict(
+            Person.objects.filter(
+                pk__in=[r.person.pk for r in rows if not r.person.name]
+            ).values_list("pk", "name")
+        )
+        for row in rows:  # the change log labels each row "班次 · 姓名"
+            row.person.name = row.person.name or names.get(row.person.pk, "")
+        Attendance.objects.bulk_create(rows)
+        ctx.enrolled.update(r.person.pk for r in rows)
+
+    def export_queryset(self, user: Any, params: dict[str, Any]) -> Any:
+        rows = Attendance.objects.visible_to(user).select_related("person", "person__home_org")
+        program = str(params.get("program") or "")
+        if program.isdigit():
+            rows = rows.filter(program_id=int(program))
+        return rows.order_by("program_id", "id")
+
+    def export_rows(self, user: Any, queryset: Any, *, reveal: bool):
+        for row in queryset.iterator(chunk_size=2000):
+            p = row.person
+            yield [
+                p.name,
+                p.get_gender_display(),
+                p.specialty,
+                p.home_org.name_path,
+                p.id_number if reveal else p.masked_id_number,
+                p.phone if reveal else p.masked_phone,
+            ]
+
+
+ATTENDANCE_SHEET = AttendanceSheet(
+    name="attendance",
+    title="培训签到表",
+    columns=COLUMNS,
+    key_column="id_number",
+    instructions=[
+        "一行登记一名学员参加本培训班次（一人次），以身份证号识别。",
+        "人才库中还没有的学员按本表登记入库；已在库的学员信息不会被本表修改。",
+        "同一学员在本表中出现两次将被拒绝；已在本班次台账中的学员记为“未变”，重复导入不会重复计数。",
+        "身份证号码、联系方式两列须为文本格式。整张表全部正确才会导入。",
+    ],
+)
