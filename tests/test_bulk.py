@@ -63,3 +63,36 @@ def test_a_birth_date_given_as_text_is_stored_and_logged_as_the_date(county, per
         (pk,), _updated = PersonBulkWriter().write([(values, [])])
     assert Person.objects.get(pk=pk).birth_date == datetime.date(1988, 8, 8)
     assert _create_entry(Person.objects.get(pk=pk))["birth_date"] == [None, "1988-08-08"]
+
+
+def test_a_ledger_row_logs_what_the_orm_would(county, people, personas):
+    from rencai.training.models import Attendance, TrainingCategory, TrainingProgram
+    from rencai.training.sheets import LedgerWriter
+
+    program = TrainingProgram.objects.create(
+        name="肉牛养殖技术培训",
+        category=TrainingCategory.objects.get(name="种养殖技术"),
+        organiser=county.chengguan,
+        start_date=datetime.date(2026, 3, 2),
+        end_date=datetime.date(2026, 3, 4),
+    )
+    with acting_as(personas.chengguan_admin):
+        orm = Attendance.objects.create(program=program, person=people.zhang_san)
+        (pk,) = LedgerWriter(program, {people.li_si.pk: "李四"}).create(
+            [{"program_id": program.pk, "person_id": people.li_si.pk}]
+        )
+    ct = ContentType.objects.get_for_model(Attendance)
+    events = {e.object_id: e for e in AuditEvent.objects.filter(content_type=ct, action="create")}
+    orm_event, bulk_event = events[str(orm.pk)], events[str(pk)]
+    assert (orm_event.object_repr, bulk_event.object_repr) == (
+        "肉牛养殖技术培训 · 张三",
+        "肉牛养殖技术培训 · 李四",
+    )
+    assert orm_event.username == bulk_event.username == "chengguan_admin"
+    orm_changes, bulk_changes = orm_event.changes, bulk_event.changes
+    assert orm_changes.pop("id") == [None, orm.pk] and bulk_changes.pop("id") == [None, pk]
+    assert orm_changes.pop("person") == [None, people.zhang_san.pk]
+    assert bulk_changes.pop("person") == [None, people.li_si.pk]
+    orm_changes.pop("created_at"), bulk_changes.pop("created_at")
+    assert bulk_changes == orm_changes == {"program": [None, program.pk]}
+    assert Attendance.objects.get(pk=pk).person == people.li_si
