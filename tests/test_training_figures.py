@@ -171,3 +171,75 @@ def test_targets_that_do_not_add_up(ledger, county):
 def test_a_period_cannot_end_before_it_starts():
     with pytest.raises(ValueError):
         Period(D(2026, 2, 1), D(2026, 1, 31))
+
+
+class Results:
+    """城关镇: 2 scale farms and 1 skilled worker in 2026 (one in December 2025), 2 family farms
+    (one founded 2027) and a cooperative; a master in 东关村 teaching a 石桥村 apprentice from
+    2025 to March 2026; shows in 东关村 (2026) and 石桥村 (2026)."""
+
+    def __init__(self, county, people) -> None:
+        from rencai.training.models import ArtTeam, Entity, Mentorship, Outcome, Performance
+
+        def outcome(person, kind, day):
+            Outcome.objects.create(person=person, kind=kind, date=day)
+
+        outcome(people.zhang_san, "scale_farm", D(2026, 3, 1))
+        outcome(people.zhang_san, "skilled_work", D(2026, 12, 31))
+        outcome(people.zhang_san, "scale_farm", D(2025, 12, 31))
+        outcome(people.li_si, "scale_farm", D(2026, 5, 1))  # 青山镇
+        for name, kind, founded, jobs in (
+            ("甲家庭农场", "family_farm", D(2020, 1, 1), 5),
+            ("乙家庭农场", "family_farm", D(2027, 1, 1), 7),
+            ("丙合作社", "cooperative", None, 30),
+        ):
+            Entity.objects.create(
+                name=name, kind=kind, org=county.dongguan, founded_on=founded, jobs_driven=jobs
+            )
+        Mentorship.objects.create(
+            master=people.zhang_san,
+            apprentice=people.li_si,
+            craft="花灯",
+            start_date=D(2025, 6, 1),
+            end_date=D(2026, 3, 1),
+        )
+        team = ArtTeam.objects.create(name="花灯剧团", kind="opera", org=county.chengguan)
+        Performance.objects.create(team=team, date=D(2026, 2, 1), village=county.dongguan,
+                                   programme="百座戏台千场戏", audience=300)  # fmt: skip
+        Performance.objects.create(team=team, date=D(2026, 2, 2), village=county.shiqiao,
+                                   programme="文艺三下乡")  # fmt: skip
+
+
+@pytest.fixture
+def results(county, people) -> Results:
+    return Results(county, people)
+
+
+def test_outcomes_by_kind(results, county):
+    assert figures.outcomes_by_kind(county.chengguan, YEAR) == {"scale_farm": 1, "skilled_work": 1}
+    assert figures.outcomes_by_kind(county.county, YEAR) == {"scale_farm": 2, "skilled_work": 1}
+    assert figures.outcomes_by_kind(county.chengguan, Period.year(2025)) == {"scale_farm": 1}
+    assert figures.outcome_rows(county.qingshan, H1).count() == 1
+
+
+def test_entities_by_kind_with_jobs_driven(results, county):
+    assert figures.entities_by_kind(county.chengguan, YEAR) == {
+        "family_farm": (1, 5),  # the one founded in 2027 is not yet there
+        "cooperative": (1, 30),  # no founding date: counted
+    }
+    assert figures.entities_by_kind(county.county, Period.year(2027))["family_farm"] == (2, 12)
+    assert figures.entities_by_kind(county.qingshan, YEAR) == {}
+
+
+def test_mentorships_under_way_in_the_period(results, county):
+    assert figures.mentorship_rows(county.qingshan, H1).count() == 1  # the apprentice's side
+    assert figures.mentorship_rows(county.chengguan, H1).count() == 1  # the master's side
+    assert figures.mentorship_rows(county.county, H2).count() == 0  # ended 1 March
+    assert figures.mentorship_rows(county.county, Period(D(2026, 3, 1), D(2026, 3, 1))).count() == 1
+
+
+def test_performances_where_they_were_held(results, county):
+    assert figures.performance_rows(county.chengguan, YEAR).count() == 1
+    assert figures.performance_rows(county.qingshan, YEAR).count() == 1
+    assert figures.audience(county.county, YEAR) == 300  # a blank audience counts 0
+    assert figures.performance_rows(county.county, Period.year(2025)).count() == 0

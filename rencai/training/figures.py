@@ -9,11 +9,19 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from rencai.orgs.models import OrgUnit
-from rencai.training.models import Attendance, TrainingTarget
+from rencai.training.choices import EntityKind, OutcomeKind
+from rencai.training.models import (
+    Attendance,
+    Entity,
+    Mentorship,
+    Outcome,
+    Performance,
+    TrainingTarget,
+)
 
 
 @dataclass(frozen=True)
@@ -187,3 +195,64 @@ def decomposition_mismatches(unit: OrgUnit, year: int) -> list[Mismatch]:
         if t.org_id in with_children and total != t.attendances:
             out.append(Mismatch(t, total, len(children)))
     return out
+
+
+def outcome_rows(unit: OrgUnit, period: Period):
+    """培训成效 as rows: Outcomes dated within the period whose person's **home unit** is in the
+    scope (an outcome counts where the person lives, like their 人次)."""
+    return Outcome.objects.filter(
+        date__gte=period.start,
+        date__lte=period.end,
+        person__home_org__in=OrgUnit.objects.subtree_ids(unit),
+    )
+
+
+def outcomes_by_kind(unit: OrgUnit, period: Period) -> dict[str, int]:
+    """培训成效 by kind (创办规模养殖场 20, 从事技工/务工 50 …), in the order of the kinds."""
+    counts = dict(outcome_rows(unit, period).values_list("kind").annotate(n=Count("id")).order_by())
+    return {kind: counts[kind] for kind in OutcomeKind.values if kind in counts}
+
+
+def entity_rows(unit: OrgUnit, period: Period):
+    """经营主体 as rows: entities of a unit in the scope founded on or before the period's last
+    day (or with no founding date recorded): the stock at the end of the period."""
+    return Entity.objects.filter(org__in=OrgUnit.objects.subtree_ids(unit)).filter(
+        Q(founded_on__lte=period.end) | Q(founded_on__isnull=True)
+    )
+
+
+def entities_by_kind(unit: OrgUnit, period: Period) -> dict[str, tuple[int, int]]:
+    """经营主体 by kind: (number, 带动就业人数 summed) — 篇二's "686 家庭农场, 820 专业合作社,
+    带动就业 36000 人"."""
+    rows = (
+        entity_rows(unit, period)
+        .values("kind")
+        .annotate(n=Count("id"), jobs=Sum("jobs_driven"))
+        .order_by()
+    )
+    found = {row["kind"]: (row["n"], row["jobs"] or 0) for row in rows}
+    return {kind: found[kind] for kind in EntityKind.values if kind in found}
+
+
+def mentorship_rows(unit: OrgUnit, period: Period):
+    """名师带徒 as rows: pairs under way at some time in the period (started on or before its
+    last day, not ended before its first), whose master or apprentice lives in the scope."""
+    scope = OrgUnit.objects.subtree_ids(unit)
+    return Mentorship.objects.filter(start_date__lte=period.end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=period.start),
+        Q(master__home_org__in=scope) | Q(apprentice__home_org__in=scope),
+    )
+
+
+def performance_rows(unit: OrgUnit, period: Period):
+    """演出 as rows: performances dated within the period held in a village of the scope."""
+    return Performance.objects.filter(
+        date__gte=period.start,
+        date__lte=period.end,
+        village__in=OrgUnit.objects.subtree_ids(unit),
+    )
+
+
+def audience(unit: OrgUnit, period: Period) -> int:
+    """观众人次: the audiences of those performances added up (a blank audience counts 0)."""
+    return performance_rows(unit, period).aggregate(n=Sum("audience"))["n"] or 0
