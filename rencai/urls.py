@@ -18,6 +18,7 @@ urlpatterns = [
     path("orgs/", include("rencai.orgs.urls")),
     path("people/", include("rencai.people.urls")),
     path("census/", include("rencai.census.urls")),
+    path("training/", include("rencai.training.urls")),
     path("audit/", include("rencai.audit.urls")),
     path("imports/", include("rencai.imports.urls")),
     path("api/", include(router.urls)),

@@ -17,6 +17,7 @@ def menu_for(user: Any) -> list[tuple[str, str, str]]:
             ("home", _("工作台"), "/home"),
             ("people:list", _("人才库"), "/people/"),
             ("census:rounds", _("人才普查"), "/census/"),
+            ("training:overview", _("人才培育"), "/training/"),
             ("orgs:tree", _("组织机构"), "/orgs/"),
         ]
     if roles.manages_accounts(user) or roles.assigns_roles(user):

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from rencai.training import overview, views
+
+app_name = "training"
+urlpatterns = [
+    path("", overview.overview, name="overview"),
+    path("programs/", views.program_list, name="programs"),
+    path("programs/new/", views.program_create, name="program_create"),
+    path("programs/<int:pk>/", views.program_detail, name="program_detail"),
+    path("programs/<int:pk>/edit/", views.program_edit, name="program_edit"),
+    path("programs/<int:pk>/delete/", views.program_delete, name="program_delete"),
+    path("programs/<int:pk>/enrol/", views.enrol, name="enrol"),
+    path("attendances/", views.attendance_list, name="attendances"),
+    path("attendances/<int:pk>/remove/", views.attendance_remove, name="attendance_remove"),
+]

@@ -1,0 +1,91 @@
+"""The 培训概况 page: each number is the figure, and its link opens a ledger list whose count is
+that number; the viewer picks only units of their jurisdiction; bad parameters are form errors."""
+
+import re
+
+import pytest
+
+from rencai.training import figures
+from rencai.training.figures import Period
+from tests.test_training import Training
+
+
+@pytest.fixture
+def training(county, people) -> Training:
+    return Training(county, people)
+
+
+def number_and_link(html: str, element_id: str) -> tuple[int, str]:
+    match = re.search(rf'id="{element_id}" href="([^"]+)">(\d+)</a>', html)
+    assert match, element_id
+    return int(match.group(2)), match.group(1).replace("&amp;", "&")
+
+
+def ledger_count(client, url: str) -> int:
+    html = client.get(url).content.decode()
+    return int(re.search(r'<span id="attendance-count">(\d+)</span>', html).group(1))
+
+
+def test_each_number_links_to_rows_of_the_same_count(login, personas, training, county):
+    client = login(personas.county_admin)
+    html = client.get("/training/?year=2026&period=year").content.decode()
+    total, url = number_and_link(html, "figure-total")
+    assert total == figures.attendances(county.county, Period.year(2026)) == 3
+    assert ledger_count(client, url) == total
+    organised, url = number_and_link(html, "figure-organised")
+    assert ledger_count(client, url) == organised == 3
+    # every link on the page: category and unit rows too
+    links = re.findall(r'href="(/training/attendances/\?[^"]+)">(\d+)</a>', html)
+    assert len(links) >= 5
+    for url, number in links:
+        assert ledger_count(client, url.replace("&amp;", "&")) == int(number), url
+
+
+def test_a_township_sees_its_villages_and_its_target(login, personas, training, county):
+    client = login(personas.chengguan_admin)
+    html = client.get("/training/?year=2026&period=h1").content.decode()
+    assert "东关村" in html and "青山镇" not in html.split('id="by-unit"')[1]
+    assert "3000" in html  # its own target
+    assert "目标分解不符" in html  # 城关镇's 3,000 is not decomposed to its villages
+
+
+def test_the_outsider_cannot_ask_for_chengguan(login, personas, training, county):
+    client = login(personas.outsider_admin)
+    response = client.get(f"/training/?org={county.chengguan.pk}&year=2026&period=year")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="figure-total"' not in html and "统计范围" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=abc",
+        "year=2026&period=custom",
+        "year=2026&period=custom&start=2026-05-01&end=2026-04-01",
+        "period=nonsense",
+        "org=99999",
+        "start=2026-13-45&period=custom&year=2026",
+    ],
+)
+def test_bad_parameters_are_form_errors(login, personas, training, query):
+    response = login(personas.county_admin).get(f"/training/?{query}")
+    assert response.status_code == 200
+    assert 'id="figure-total"' not in response.content.decode()
+
+
+def test_the_security_roles_cannot_open_it(login, personas):
+    assert login(personas.secadmin).get("/training/").status_code == 403
+
+
+def test_a_program_page_leads_its_editor_to_the_sign_in_sheet_import(login, personas, training):
+    program = training.chengguan_course
+    editor = login(personas.chengguan_admin)
+    html = editor.get(f"/training/programs/{program.pk}/").content.decode()
+    url = re.search(r'id="import-sign-in" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    page = editor.get(url)
+    assert page.status_code == 200 and "培训签到表" in page.content.decode()
+    assert 'id="import-sign-in"' not in (
+        login(personas.chengguan_leader).get(f"/training/programs/{program.pk}/").content.decode()
+    )
+    assert login(personas.outsider_admin).get(url).status_code == 404
