@@ -58,6 +58,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import DatabaseError, connection, transaction
     from python_calamine import CalamineWorkbook
 
@@ -69,8 +70,6 @@ def main() -> None:
     from rencai.people.models import Person
     from rencai.standards.idnumber import check_digit
     from rencai.training.models import TrainingCategory, TrainingProgram
-
-    from django.core.management import call_command
 
     call_command("migrate", verbosity=0)  # a bench database from before the training tables
     try:
