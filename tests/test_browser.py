@@ -10,22 +10,12 @@ not used). Without it the test fails, unless RENCAI_SKIP_BROWSER=1, which skips 
 Screenshots go to tests/artifacts/ (git-ignored).
 """
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from conftest import PASSWORD
 
-CHROMIUM = Path(os.environ.get("RENCAI_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 MASKED_ID = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
 NEW_PHONE = "13900001111"
@@ -36,45 +26,6 @@ pytestmark = [
     # from a data migration, so they are restored after the flush of an earlier test.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("RENCAI_SKIP_BROWSER") == "1":
-            pytest.skip(f"{CHROMIUM} not installed and RENCAI_SKIP_BROWSER=1")
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
-            "or set RENCAI_SKIP_BROWSER=1 to skip the browser tests",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an asyncio loop in this thread; Django's ORM (used by the
-    # fixtures and the assertions) refuses to run inside one unless told it is safe here.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as pw:
-            chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                yield chromium
-            finally:
-                chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def log_in(page, base_url: str, username: str) -> None:

@@ -1,0 +1,42 @@
+"""In a real Chromium: the 培训概况 page's numbers lead to ledger lists of the same count.
+
+Story: the county admin opens 人才培育 from the menu, reads the year's 培训人次, clicks it and
+finds the 培训台账 showing exactly that many 人次; back on the overview, 城关镇's number in the
+per-unit table does the same. Needs Chromium as tests/test_browser.py does."""
+
+import re
+
+import pytest
+from test_browser import log_in, screenshot
+
+from tests.test_training import Training
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_overview_numbers_open_lists_of_the_same_count(live_server, personas, county, people, page):
+    Training(county, people)
+    log_in(page, live_server.url, personas.county_admin.username)
+    page.get_by_role("link", name="人才培育").click()
+    page.wait_for_url(re.compile(r"/training/$"))
+    screenshot(page, "training_overview.png")
+
+    total = page.locator("#figure-total")
+    number = int(total.inner_text())
+    assert number == 3
+    total.click()
+    page.wait_for_url(re.compile(r"/training/attendances/\?"))
+    assert int(page.locator("#attendance-count").inner_text()) == number
+    screenshot(page, "training_ledger.png")
+
+    page.go_back()
+    row = page.locator("#by-unit tbody tr").filter(has_text="城关镇")
+    link = row.locator("td").nth(1).get_by_role("link")
+    number = int(link.inner_text())
+    assert number == 1  # 张三; 王五 lives in 青山镇
+    link.click()
+    page.wait_for_url(re.compile(r"/training/attendances/\?.*scope="))
+    assert int(page.locator("#attendance-count").inner_text()) == number
