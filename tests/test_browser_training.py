@@ -22,6 +22,11 @@ def test_overview_numbers_open_lists_of_the_same_count(live_server, personas, co
     log_in(page, live_server.url, personas.county_admin.username)
     page.get_by_role("link", name="人才培育").click()
     page.wait_for_url(re.compile(r"/training/$"))
+    # the dataset's year, whatever today's is
+    page.select_option("#id_period", "year")
+    page.fill("#id_year", "2026")
+    page.click("#overview-filter button[type=submit]")
+    page.wait_for_url(re.compile(r"/training/\?.*year=2026"))
     screenshot(page, "training_overview.png")
 
     total = page.locator("#figure-total")
