@@ -192,7 +192,7 @@ class BulkWriter:
             cursor, AuditEvent._meta.db_table, [f.column for f in self.event_fields], events
         )
 
-    def create(self, values: list[Values], *, durable: bool = True) -> list[int]:
+    def create(self, values: list[Values]) -> list[int]:
         """Insert `values` ({attname: value} each) with their change entries, in one
         transaction (a savepoint inside the caller's); the new pks."""
         with transaction.atomic(using=self.conn.alias), self.conn.cursor() as cursor:

@@ -25,7 +25,12 @@ from rencai.people.bulk import PersonBulkWriter
 from rencai.people.choices import PersonStatus, Source
 from rencai.people.models import Person, TalentCategory
 from rencai.standards import codes
-from rencai.standards.idnumber import EXCEL_NUMBER_MESSAGE, mask_id_number, parse_id_number
+from rencai.standards.idnumber import (
+    EXCEL_NUMBER_MESSAGE,
+    IdNumber,
+    mask_id_number,
+    parse_id_number,
+)
 from rencai.standards.phone import mask_phone
 from rencai.standards.pinyin import initials
 from rencai.standards.text import StandardError, fold
@@ -369,6 +374,29 @@ PLAIN = [
 ]
 
 
+def gender_problem(gender: str | None, parsed: IdNumber) -> str | None:
+    """Why a 性别 cell contradicts the ID number (the 17th digit), or None."""
+    if gender and gender != parsed.gender:
+        return _("性别与身份证号不一致（身份证号第 17 位表示%(g)s）") % {
+            "g": "男" if parsed.gender == "1" else "女"
+        }
+    return None
+
+
+def new_person_values(name: str, parsed: IdNumber, **fields: Any) -> dict[str, Any]:
+    """{attname: value} of a Person a sheet registers, for PersonBulkWriter: what the name and
+    the ID number give (search keys, gender, birth date), then `fields`."""
+    return {
+        "name": name,
+        "name_initials": initials(name)[:50],
+        "id_number": parsed.number,
+        "id_reversed": parsed.number[::-1],
+        "gender": parsed.gender,
+        "birth_date": parsed.birth_date.isoformat(),  # cheaper to spool than a date
+        **fields,
+    }
+
+
 STORED = ["pk", "id_number", "phone", "home_org_id", "work_org_id", *PLAIN]
 
 
@@ -506,13 +534,8 @@ class PersonSheet(Sheet):
                         "请将该列设为文本后重新填写"
                     ) % {"y": birth.year, "m": birth.month}
                 return (self.column("birth_date").label, message)
-        gender = values.get("gender")
-        if gender and gender != parsed.gender:
-            return (
-                self.column("gender").label,
-                _("性别与身份证号不一致（身份证号第 17 位表示%(g)s）")
-                % {"g": "男" if parsed.gender == "1" else "女"},
-            )
+        if problem := gender_problem(values.get("gender"), parsed):
+            return (self.column("gender").label, problem)
         return None
 
     def _outside(self, ctx, unit: int | None) -> str | None:
@@ -529,17 +552,13 @@ class PersonSheet(Sheet):
                     self.column(key).label,
                     _("“%(p)s”不在您的管辖范围内") % {"p": path},
                 )
-        new = {
-            "name": values["name"],
-            "name_initials": initials(values["name"])[:50],
-            "id_number": parsed.number,
-            "id_reversed": parsed.number[::-1],
-            "gender": parsed.gender,
-            "birth_date": parsed.birth_date.isoformat(),  # cheaper to spool than a date
-            "phone": values.get("phone") or "",
-            "home_org_id": values["home_org"],
-            "work_org_id": values.get("work_org"),
-        }
+        new = new_person_values(
+            values["name"],
+            parsed,
+            phone=values.get("phone") or "",
+            home_org_id=values["home_org"],
+            work_org_id=values.get("work_org"),
+        )
         for key in PLAIN:
             if values.get(key) is not None:
                 new[key] = values[key]

@@ -24,24 +24,33 @@ from rencai.training.choices import (
 )
 
 
-class TrainingCategory(models.Model):
-    """培训类别: an editable list (种养殖技术, 其他技术, 乡村工匠 …); `group` is what reports add
-    categories up under."""
+class EditableList(models.Model):
+    """An entry of a list the county keeps as data, not code (categories, pools): a unique
+    name, a place in the list, and whether it is still offered."""
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
-    group = models.CharField(_("分组"), max_length=20, blank=True)
     sort_order = models.IntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("在用"), default=True)
 
     objects = AuditedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("培训类别")
-        verbose_name_plural = _("培训类别")
+        abstract = True
         ordering = ["sort_order", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class TrainingCategory(EditableList):
+    """培训类别: an editable list (种养殖技术, 其他技术, 乡村工匠 …); `group` is what reports add
+    categories up under."""
+
+    group = models.CharField(_("分组"), max_length=20, blank=True)
+
+    class Meta(EditableList.Meta):
+        verbose_name = _("培训类别")
+        verbose_name_plural = _("培训类别")
 
 
 class TrainingBase(models.Model):
@@ -453,22 +462,12 @@ class Performance(models.Model):
         return f"{self.date} {self.team} · {self.village.name}"
 
 
-class Pool(models.Model):
-    """储备库: a reserve list a Person can be entered in (后备干部, 千人储备 …); data, not code."""
+class Pool(EditableList):
+    """储备库: a reserve list a Person can be entered in (后备干部, 千人储备 …)."""
 
-    name = models.CharField(_("名称"), max_length=50, unique=True)
-    sort_order = models.IntegerField(_("排序"), default=0)
-    is_active = models.BooleanField(_("在用"), default=True)
-
-    objects = AuditedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(EditableList.Meta):
         verbose_name = _("储备库")
         verbose_name_plural = _("储备库")
-        ordering = ["sort_order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PoolMembership(models.Model):

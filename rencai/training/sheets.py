@@ -26,6 +26,8 @@ from rencai.people.sheets import (
     UnitResolver,
     _code_parser,
     _stored,
+    gender_problem,
+    new_person_values,
     parse_id,
     parse_name,
     parse_phone,
@@ -33,7 +35,6 @@ from rencai.people.sheets import (
 )
 from rencai.standards import codes
 from rencai.standards.idnumber import mask_id_number
-from rencai.standards.pinyin import initials
 from rencai.training.models import Attendance, TrainingProgram
 
 COLUMNS = [
@@ -127,14 +128,8 @@ class AttendanceSheet(Sheet):
             if isinstance(parsed, Masked):
                 yield (number, self.column("id_number").label, _("身份证号已脱敏，请填写完整号码"))
                 continue
-            gender = values.get("gender")
-            if gender and gender != parsed.gender:
-                yield (
-                    number,
-                    self.column("gender").label,
-                    _("性别与身份证号不一致（身份证号第 17 位表示%(g)s）")
-                    % {"g": "男" if parsed.gender == "1" else "女"},
-                )
+            if problem := gender_problem(values.get("gender"), parsed):
+                yield (number, self.column("gender").label, problem)
                 continue
             person = stored.get(parsed.number)
             if person is not None:
@@ -158,20 +153,16 @@ class AttendanceSheet(Sheet):
                     _("“%(p)s”不在您的管辖范围内") % {"p": ctx.units.paths[unit]},
                 )
             home = unit
-        new = {
-            "name": values["name"],
-            "name_initials": initials(values["name"])[:50],
-            "id_number": parsed.number,
-            "id_reversed": parsed.number[::-1],
-            "gender": parsed.gender,
-            "birth_date": parsed.birth_date.isoformat(),
-            "phone": values.get("phone") or "",
-            "home_org_id": home,
-            "specialty": values.get("specialty") or "",
-            "notes": _("单位职务或家庭住址：%(a)s") % {"a": address} if address else "",
-            "source": Source.LOCAL,
-            "status": PersonStatus.ACTIVE,
-        }
+        new = new_person_values(
+            values["name"],
+            parsed,
+            phone=values.get("phone") or "",
+            home_org_id=home,
+            specialty=values.get("specialty") or "",
+            notes=_("单位职务或家庭住址：%(a)s") % {"a": address} if address else "",
+            source=Source.LOCAL,
+            status=PersonStatus.ACTIVE,
+        )
         return RowPlan(number, NEW, (None, new))
 
     def commit(self, ctx: AttendanceContext, plans: list[RowPlan]) -> None:
