@@ -6,10 +6,13 @@ from rencai.accounts.views import landing
 from rencai.orgs.api import OrgUnitViewSet
 from rencai.people import views as people_views
 from rencai.people.api import PersonViewSet
+from rencai.training import records as training_records
 
 router = DefaultRouter()
 router.register("orgs", OrgUnitViewSet, basename="org")
 router.register("people", PersonViewSet, basename="person")
+for prefix, viewset, basename in training_records.routes():
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("", landing, name="root"),

@@ -9,6 +9,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from rencai.imports.sheets import register
+        from rencai.training import records  # noqa: F401 -- registers the record sheets
         from rencai.training.sheets import ATTENDANCE_SHEET
 
         register(ATTENDANCE_SHEET)

@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rencai.orgs.models import OrgUnit
@@ -22,6 +22,27 @@ def _units_visible_to(user: Any) -> QuerySet:
 
 def _label_units_by_path(form: forms.Form, name: str) -> None:
     form.fields[name].label_from_instance = lambda o: o.name_path
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return obj.name_path
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    """A unit of the user's jurisdiction: the rows of that unit and of every unit below it."""
+
+    field_class = UnitChoiceField
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("queryset", lambda request: _units_visible_to(request.user))
+        kwargs.setdefault("empty_label", _("全部"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: OrgUnit | None) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": OrgUnit.objects.subtree_ids(value)})
 
 
 class ProgramFilter(django_filters.FilterSet):
@@ -56,7 +77,7 @@ class ProgramFilter(django_filters.FilterSet):
         return qs.filter(organiser__in=OrgUnit.objects.subtree_ids(value))
 
 
-class AttendanceFilterForm(forms.Form):
+class FigureFilterForm(forms.Form):
     """The figure filter (scope, start, end) is one question: all three or none."""
 
     def clean(self) -> dict[str, Any]:
@@ -75,10 +96,51 @@ class AttendanceFilterForm(forms.Form):
 
 
 def _unchanged(qs: QuerySet, name: str, value: Any) -> QuerySet:
-    return qs  # applied together in AttendanceFilter.filter_queryset
+    return qs  # applied together in FigureFilterSet.filter_queryset
 
 
-class AttendanceFilter(django_filters.FilterSet):
+class FigureFilterSet(django_filters.FilterSet):
+    """A list that can show exactly the rows a figure counts: with a scope unit and a period,
+    the rows are `figure_rows(unit, period)` (a function of `figures`), within what the user
+    may see — so the list's count equals the number on the overview."""
+
+    scope = django_filters.ModelChoiceFilter(
+        label=_("统计范围"),
+        queryset=OrgUnit.objects.none(),
+        method=_unchanged,
+        empty_label=_("不限"),
+    )
+    start = django_filters.DateFilter(label=_("开始日期"), method=_unchanged, widget=DatePicker())
+    end = django_filters.DateFilter(label=_("结束日期"), method=_unchanged, widget=DatePicker())
+
+    class Meta:
+        form = FigureFilterForm
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any):
+        super().__init__(*args, request=request, **kwargs)
+        self.filters["scope"].queryset = _units_visible_to(getattr(request, "user", None))
+
+    @property
+    def form(self) -> forms.Form:
+        """Built once, after subclasses have set their choices; units read by their path."""
+        if not hasattr(self, "_form"):
+            _label_units_by_path(super().form, "scope")
+        return self._form
+
+    def figure_rows(self, unit: OrgUnit, period: figures.Period) -> QuerySet:
+        raise NotImplementedError  # each list names the figure it stands for
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        unit, start, end = data.get("scope"), data.get("start"), data.get("end")
+        if unit and start and end:
+            rows = self.figure_rows(unit, figures.Period(start, end))
+            queryset = queryset.filter(pk__in=rows.values("pk"))
+        return queryset
+
+
+class AttendanceFilter(FigureFilterSet):
     """培训台账 filters. With a scope unit and a period, the rows are exactly those a training
     figure counts (`figures.attendance_rows`, or `figures.organised_rows` when `organised=1`),
     within what the user may see."""
@@ -92,25 +154,23 @@ class AttendanceFilter(django_filters.FilterSet):
         queryset=TrainingCategory.objects.all(),
         empty_label=_("全部"),
     )
-    scope = django_filters.ModelChoiceFilter(
-        label=_("统计范围"),
-        queryset=OrgUnit.objects.none(),
-        method=_unchanged,
-        empty_label=_("不限"),
-    )
-    start = django_filters.DateFilter(label=_("开始日期"), method=_unchanged, widget=DatePicker())
-    end = django_filters.DateFilter(label=_("结束日期"), method=_unchanged, widget=DatePicker())
     organised = django_filters.ChoiceFilter(
         label=_("统计口径"),
         choices=[("1", _("组织培训人次（按主办单位）"))],
         empty_label=_("培训人次（按学员户籍）"),
         method=_unchanged,
     )
+    per_person = django_filters.ChoiceFilter(
+        label=_("计数方式"),
+        choices=[("1", _("按人数（同一人只列一次）"))],
+        empty_label=_("按人次"),
+        method=_unchanged,
+    )
 
     class Meta:
         model = Attendance
         fields: list[str] = []
-        form = AttendanceFilterForm
+        form = FigureFilterForm
 
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any):
         super().__init__(*args, request=request, **kwargs)
@@ -121,15 +181,16 @@ class AttendanceFilter(django_filters.FilterSet):
             Q(pk__in=TrainingProgram.objects.visible_to(user).values("pk"))
             | Q(pk__in=Attendance.objects.visible_to(user).values("program_id"))
         )
-        self.filters["scope"].queryset = _units_visible_to(user)
-        _label_units_by_path(self.form, "scope")
+
+    def figure_rows(self, unit: OrgUnit, period: figures.Period) -> QuerySet:
+        if self.form.cleaned_data.get("organised"):
+            return figures.organised_rows(unit, period)
+        return figures.attendance_rows(unit, period)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """`per_person`: one row per trainee (the first of theirs), so the count is 培训人数."""
         queryset = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        unit, start, end = data.get("scope"), data.get("start"), data.get("end")
-        if unit and start and end:
-            rows = figures.organised_rows if data.get("organised") else figures.attendance_rows
-            period = figures.Period(start, end)
-            queryset = queryset.filter(pk__in=rows(unit, period).values("pk"))
+        if self.form.cleaned_data.get("per_person"):
+            firsts = queryset.order_by().values("person").annotate(first=Min("pk"))
+            queryset = queryset.filter(pk__in=firsts.values("first"))
         return queryset

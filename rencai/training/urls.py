@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencai.training import overview, views
+from rencai.training import overview, records, views
 
 app_name = "training"
 urlpatterns = [
@@ -14,3 +14,6 @@ urlpatterns = [
     path("attendances/", views.attendance_list, name="attendances"),
     path("attendances/<int:pk>/remove/", views.attendance_remove, name="attendance_remove"),
 ]
+
+for record_views in records.views():
+    urlpatterns += record_views.urls()

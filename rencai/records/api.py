@@ -1,0 +1,131 @@
+"""REST endpoints for unit-scoped records: the web list's filters, the same jurisdiction, people
+by id with their names (never ID numbers), every write checked by the model's own rules and
+placed inside the caller's jurisdiction.
+
+    router.register("training/entities", record_viewset(Entity, EntityFilter), basename=…)"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from rencai.api import AttributedMixin, ReadsRecords
+from rencai.orgs.models import OrgUnit
+from rencai.people.models import Person
+from rencai.records.forms import OUTSIDE, is_editable_list, placing_units, unit_ids_editable_by
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """Related choices limited like the web form's; a person is shown with their name."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        instance = self.instance if isinstance(self.instance, models.Model) else None
+        for name, field in self.fields.items():
+            target = getattr(field, "child_relation", field)
+            if not isinstance(target, serializers.PrimaryKeyRelatedField) or target.read_only:
+                continue
+            related = target.queryset.model
+            current = getattr(instance, f"{name}_id", None) if instance else None
+            if related is OrgUnit:
+                target.queryset = OrgUnit.objects.assignable_by(user, keep=(current,))
+            elif related is Person:
+                target.queryset = Person.objects.visible_to(user)
+            elif is_editable_list(related):
+                target.queryset = related.objects.filter(
+                    models.Q(is_active=True) | models.Q(pk=current or 0)
+                )
+            elif hasattr(related.objects, "visible_to"):
+                target.queryset = related.objects.filter(
+                    models.Q(pk__in=related.objects.visible_to(user).values("pk"))
+                    | models.Q(pk=current or 0)
+                )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        model = self.Meta.model
+        plain = {k: v for k, v in attrs.items() if not model._meta.get_field(k).many_to_many}
+        record = model(**plain)
+        if isinstance(self.instance, models.Model):
+            record = self.instance
+            for key, value in plain.items():
+                setattr(record, key, value)
+        try:
+            record.full_clean()
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        unit_fields = getattr(model.objects.all(), "unit_fields", ())
+        user = self.context["request"].user
+        if unit_fields and not set(placing_units(record, unit_fields)) & unit_ids_editable_by(user):
+            raise ValidationError({"detail": [str(OUTSIDE)]})
+        return attrs
+
+
+def person_names(*fields: str) -> dict[str, serializers.Field]:
+    """`<field>_name` read-only fields: who a person reference is, without their ID number."""
+    return {f"{f}_name": serializers.CharField(source=f"{f}.name", read_only=True) for f in fields}
+
+
+def record_viewset(
+    model: type[models.Model],
+    filterset: Any,
+    fields: Sequence[str],
+    *,
+    related: Sequence[str] = (),
+    extra: dict[str, serializers.Field] | None = None,
+) -> type[viewsets.ModelViewSet]:
+    """A ModelViewSet over `model.objects.visible_to(user)` (writes: `editable_by`) with the
+    model `fields`, plus `<person>_name` for each person reference and the `extra` fields."""
+    persons = [
+        f.name
+        for f in model._meta.fields
+        if f.is_relation and f.related_model is Person and f.name in fields
+    ]
+    declared = {**person_names(*persons), **(extra or {})}
+    meta = type("Meta", (), {"model": model, "fields": ["id", *fields, *declared]})
+    serializer = type(
+        f"{model.__name__}Serializer", (RecordSerializer,), {"Meta": meta, **declared}
+    )
+
+    class RecordViewSet(AttributedMixin, viewsets.ModelViewSet):
+        serializer_class = serializer
+        permission_classes = [ReadsRecords]
+        filterset_class = filterset
+        queryset = model.objects.none()  # for the schema; get_queryset decides
+
+        def get_queryset(self) -> models.QuerySet:
+            user = self.request.user
+            if self.request.method in ("GET", "HEAD", "OPTIONS"):
+                rows = model.objects.visible_to(user)
+            else:
+                rows = model.objects.editable_by(user)
+            return rows.select_related(*related).order_by("-id")
+
+        def perform_create(self, serializer: serializers.Serializer) -> None:
+            with transaction.atomic():
+                serializer.save()
+
+        def perform_update(self, serializer: serializers.Serializer) -> None:
+            with transaction.atomic():
+                serializer.save()
+
+        def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+            record = self.get_object()
+            try:
+                with transaction.atomic():
+                    record.delete()
+            except (ProtectedError, RestrictedError):
+                return Response({"detail": _("该记录仍被其他记录引用，不能删除")}, status=400)
+            return Response(status=204)
+
+    RecordViewSet.__name__ = f"{model.__name__}ViewSet"
+    RecordViewSet.__doc__ = f"{model._meta.verbose_name_plural}：本辖区内的记录。"
+    return RecordViewSet

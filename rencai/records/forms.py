@@ -1,0 +1,145 @@
+"""Forms for unit-scoped records: every choice within the user's jurisdiction, people named by
+ID number (never listed in a drop-down), and the saved record inside what the user may edit."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rencai.accounts import roles
+from rencai.orgs.forms import unit_choice_field
+from rencai.orgs.models import OrgUnit
+from rencai.people.models import Person
+from rencai.standards.idnumber import parse_id_number
+from rencai.standards.text import StandardError
+from rencai.widgets import DatePicker
+
+NOT_IN_REGISTER = _("人才库中没有该身份证号的人员（或不在您的管辖范围内），请先登记")
+OUTSIDE = _("该记录不在您的管辖范围内：请选择本单位及下级单位的人员或组织")
+
+
+def is_editable_list(model: type[models.Model]) -> bool:
+    """A list the county keeps as data (categories, pools): offered while in use."""
+    names = {f.name for f in model._meta.fields}
+    return {"is_active", "sort_order"} <= names
+
+
+def unit_ids_editable_by(user: Any) -> set[int]:
+    if not roles.edits_records(user) or user.org_id is None:
+        return set()
+    return set(OrgUnit.objects.subtree_ids(user.org))
+
+
+def placing_units(instance: models.Model, unit_fields: tuple[str, ...]) -> list[int]:
+    """The units the lookups of a model's `unit_fields` reach from an unsaved instance."""
+    found = []
+    for lookup in unit_fields:
+        obj: Any = instance
+        *path, last = lookup.split("__")
+        for part in path:
+            obj = getattr(obj, part, None) if obj is not None else None
+        unit_id = getattr(obj, f"{last}_id", None) if obj is not None else None
+        if unit_id is not None:
+            found.append(unit_id)
+    return found
+
+
+class RecordForm(forms.ModelForm):
+    """Create or edit a record. Units come from what the user may assign, other scoped records
+    from what the user sees, people are entered by ID number, editable lists offer the entries
+    still in use — always keeping what the record already has, so an edit never forces a change.
+    Numbers cannot be negative, and the record must land inside the user's jurisdiction."""
+
+    wide_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.person_fields: list[str] = []
+        opts = self._meta.model._meta
+        for name in list(self.fields):
+            model_field = opts.get_field(name)
+            if model_field.many_to_many or not model_field.is_relation:
+                self._widen(name, model_field)
+                continue
+            self._scope_choice(name, model_field)
+        self.order_fields(self._meta.fields)
+
+    def _widen(self, name: str, model_field: models.Field) -> None:
+        field = self.fields[name]
+        if isinstance(model_field, models.DateField):
+            field.widget = DatePicker()
+        elif isinstance(model_field, models.TextField):
+            field.widget = forms.Textarea(attrs={"rows": 2})
+
+    def _scope_choice(self, name: str, model_field: models.Field) -> None:
+        related = model_field.related_model
+        field = self.fields[name]
+        current = getattr(self.instance, model_field.attname, None)
+        if related is OrgUnit:
+            units = OrgUnit.objects.assignable_by(self.user, keep=(current,))
+            scoped = unit_choice_field(units, field.label, required=field.required)
+            scoped.help_text = field.help_text
+            self.fields[name] = scoped
+        elif related is Person:
+            self.fields[name] = self._person_field(name, field)
+        elif is_editable_list(related):
+            field.queryset = related.objects.filter(Q(is_active=True) | Q(pk=current or 0))
+        elif hasattr(related.objects, "visible_to"):
+            visible = related.objects.visible_to(self.user).values("pk")
+            field.queryset = related.objects.filter(Q(pk__in=visible) | Q(pk=current or 0))
+
+    def _person_field(self, name: str, field: forms.Field) -> forms.CharField:
+        self.person_fields.append(name)
+        person = getattr(self.instance, name) if getattr(self.instance, f"{name}_id") else None
+        entered = forms.CharField(
+            label=_("%(f)s（身份证号）") % {"f": field.label},
+            max_length=40,
+            required=field.required and person is None,
+        )
+        if person is not None:
+            entered.widget.attrs["placeholder"] = person.masked_id_number
+            entered.help_text = _("当前为 %(n)s（%(m)s）；不更换请留空") % {
+                "n": person.name,
+                "m": person.masked_id_number,
+            }
+        return entered
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in self.person_fields:
+            raw = data.get(name)
+            if raw:
+                if (person := self._person(name, raw)) is not None:
+                    data[name] = person
+            elif self.instance.pk and getattr(self.instance, f"{name}_id"):
+                data[name] = getattr(self.instance, name)
+            else:
+                data[name] = None
+        for name, value in data.items():
+            if isinstance(value, int | Decimal) and not isinstance(value, bool) and value < 0:
+                self.add_error(name, _("不能为负数"))
+        return data
+
+    def _person(self, name: str, raw: str) -> Person | None:
+        try:
+            number = parse_id_number(raw).number
+        except StandardError as exc:
+            self.add_error(name, exc.message)
+            return None
+        person = Person.objects.visible_to(self.user).filter(id_number=number).first()
+        if person is None:
+            self.add_error(name, NOT_IN_REGISTER)
+        return person
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        unit_fields = getattr(self._meta.model.objects.all(), "unit_fields", ())
+        placed = placing_units(self.instance, unit_fields)
+        if unit_fields and not set(placed) & unit_ids_editable_by(self.user):
+            self.add_error(None, OUTSIDE)

@@ -1,0 +1,14 @@
+"""The record modules of 育, each declaring its pages (`VIEWS`), import sheets (registered when
+the module is imported) and API routes (`ROUTES`): the URLconf and the API router read them here."""
+
+from rencai.training import entities
+
+MODULES = (entities,)
+
+
+def views() -> list:
+    return [v for module in MODULES for v in module.VIEWS]
+
+
+def routes() -> list:
+    return [r for module in MODULES for r in module.ROUTES]
