@@ -11,7 +11,9 @@ urlpatterns = [
     path("programs/<int:pk>/edit/", views.program_edit, name="program_edit"),
     path("programs/<int:pk>/delete/", views.program_delete, name="program_delete"),
     path("programs/<int:pk>/enrol/", views.enrol, name="enrol"),
+    path("programs/<int:pk>/ledger.xlsx", views.program_ledger, name="program_ledger"),
     path("attendances/", views.attendance_list, name="attendances"),
+    path("attendances/export.xlsx", views.attendance_export, name="attendances_export"),
     path("attendances/<int:pk>/remove/", views.attendance_remove, name="attendance_remove"),
 ]
 

@@ -1,12 +1,13 @@
 """育 through the web: 培训班次 (list, detail, create, edit, delete), enrolling trainees one by one,
 and the 培训台账 (one row per 人次, filterable down to exactly the rows a figure counts)."""
 
+import tempfile
 from typing import Any
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,10 @@ from rencai.listing import filtered, page_of
 from rencai.people.models import Person
 from rencai.training.filters import AttendanceFilter, ProgramFilter
 from rencai.training.forms import EnrolForm, ProgramForm
+from rencai.training.ledger import write_ledger
 from rencai.training.models import Attendance, TrainingProgram
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # --- 培训班次 -------------------------------------------------------------------------------------
 
@@ -69,13 +73,16 @@ def _visible_person_ids(request: HttpRequest, person_ids: list[int]) -> set[int]
 def _program_detail(
     request: HttpRequest, program: TrainingProgram, enrol_form: EnrolForm | None = None
 ) -> HttpResponse:
-    attendances = list(
+    """The program's header and its trainees, a page of them at a time."""
+    rows = (
         Attendance.objects.visible_to(request.user)
         .filter(program=program)
         .select_related("person__home_org")
         .order_by("id")
     )
-    count = len(attendances)
+    page = page_of(request, rows, size=100)
+    attendances = list(page.object_list)
+    count = page.paginator.count
     subsidy = program.subsidy_per_attendance
     can_edit = TrainingProgram.objects.editable_by(request.user).filter(pk=program.pk).exists()
     if can_edit and enrol_form is None:
@@ -85,6 +92,7 @@ def _program_detail(
         "training/program_detail.html",
         {
             "program": program,
+            "page": page,
             "attendances": attendances,
             "attendance_count": count,
             "funding": subsidy * count if subsidy is not None else None,
@@ -199,6 +207,29 @@ def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- 培训台账 -------------------------------------------------------------------------------------
+
+
+def _ledger_file(request: HttpRequest, rows: Any, filename: str) -> HttpResponse:
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
+    write_ledger(request.user, rows, out)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@allow(roles.reads_records)
+def program_ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    """One program's 培训台账 workbook (header, then its trainees the user sees)."""
+    program = _visible_program(request, pk)
+    rows = Attendance.objects.visible_to(request.user).filter(program=program)
+    return _ledger_file(request, rows, f"{program.name} 培训台账.xlsx")
+
+
+@allow(roles.reads_records)
+def attendance_export(request: HttpRequest) -> HttpResponse:
+    """The filtered 培训台账 in the office layout, program by program."""
+    base = Attendance.objects.visible_to(request.user)
+    filterset = AttendanceFilter(request.GET or None, queryset=base, request=request)
+    return _ledger_file(request, filtered(filterset), "培训台账.xlsx")
 
 
 @allow(roles.reads_records)
