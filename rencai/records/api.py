@@ -81,19 +81,20 @@ def record_viewset(
     *,
     related: Sequence[str] = (),
     extra: dict[str, serializers.Field] | None = None,
+    base: type[RecordSerializer] = RecordSerializer,
 ) -> type[viewsets.ModelViewSet]:
     """A ModelViewSet over `model.objects.visible_to(user)` (writes: `editable_by`) with the
-    model `fields`, plus `<person>_name` for each person reference and the `extra` fields."""
+    model `fields`, plus `<person>_name` for each person reference and the `extra` fields;
+    `base` adds a record type's own fields and checks (a RecordSerializer subclass)."""
     persons = [
         f.name
         for f in model._meta.fields
         if f.is_relation and f.related_model is Person and f.name in fields
     ]
     declared = {**person_names(*persons), **(extra or {})}
-    meta = type("Meta", (), {"model": model, "fields": ["id", *fields, *declared]})
-    serializer = type(
-        f"{model.__name__}Serializer", (RecordSerializer,), {"Meta": meta, **declared}
-    )
+    shown = ["id", *fields, *declared, *base._declared_fields]
+    meta = type("Meta", (), {"model": model, "fields": shown})
+    serializer = type(f"{model.__name__}Serializer", (base,), {"Meta": meta, **declared})
 
     class RecordViewSet(AttributedMixin, viewsets.ModelViewSet):
         serializer_class = serializer

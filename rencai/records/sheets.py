@@ -65,7 +65,7 @@ def decimal(raw: Any, ctx: Any) -> Decimal:
         value = None
     if value is None or not value.is_finite() or value < 0:
         raise CellError(_("应为不小于 0 的数字，实际为“%(t)s”") % {"t": cell_text(raw)})
-    return round(value, 2)
+    return value  # its places are the model field's to check (学时 has one, 万元 two)
 
 
 def day(raw: Any, ctx: Any) -> datetime.date:

@@ -268,19 +268,23 @@ class RecordViews:
         return {"what": str(self.model._meta.verbose_name), "name": str(record)}
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
-        """The filtered list as the import sheet's workbook (masked unless the user may reveal;
-        audited by `export_sheet`)."""
-        from rencai.imports.exports import export_sheet
-        from rencai.imports.sheets import get_sheet
+        return export_response(request, self.sheet)
 
-        sheet = get_sheet(self.sheet)
-        params = {k: v for k, v in request.GET.items() if k != "page"}
-        out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
-        export_sheet(sheet, request.user, params, out)
-        out.seek(0)
-        return FileResponse(
-            out,
-            as_attachment=True,
-            filename=f"{sheet.title}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+
+def export_response(request: HttpRequest, sheet_name: str) -> HttpResponse:
+    """The list's filtered rows as the import sheet's workbook (masked unless the user may
+    reveal; audited by `export_sheet`)."""
+    from rencai.imports.exports import export_sheet
+    from rencai.imports.sheets import get_sheet
+
+    sheet = get_sheet(sheet_name)
+    params = {k: v for k, v in request.GET.items() if k != "page"}
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
+    export_sheet(sheet, request.user, params, out)
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"{sheet.title}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -10,6 +10,7 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from rencai.imports.sheets import register
         from rencai.training import records  # noqa: F401 -- registers the record sheets
-        from rencai.training.sheets import ATTENDANCE_SHEET
+        from rencai.training.sheets import ATTENDANCE_SHEET, PROGRAM_SHEET
 
         register(ATTENDANCE_SHEET)
+        register(PROGRAM_SHEET)

@@ -33,9 +33,11 @@ from rencai.people.sheets import (
     parse_phone,
     parse_text,
 )
+from rencai.records.sheets import RecordColumn, RecordSheet, day, decimal, named, text, unit_column
 from rencai.standards import codes
 from rencai.standards.idnumber import mask_id_number
-from rencai.training.models import Attendance, TrainingProgram
+from rencai.training.filters import ProgramFilter
+from rencai.training.models import Attendance, TrainingBase, TrainingCategory, TrainingProgram
 
 COLUMNS = [
     Column("name", "姓名", ("学员姓名",), required=True, parse=parse_name, width=10),
@@ -227,5 +229,76 @@ ATTENDANCE_SHEET = AttendanceSheet(
         "人才库中还没有的学员按本表登记入库；已在库的学员信息不会被本表修改。",
         "同一学员在本表中出现两次将被拒绝；已在本班次台账中的学员记为“未变”，重复导入不会重复计数。",
         "身份证号码、联系方式两列须为文本格式。整张表全部正确才会导入。",
+    ],
+)
+
+
+class ProgramSheet(RecordSheet):
+    """培训班次表: one row per program, keyed by 培训名称 + 主办单位 + 开始日期."""
+
+    def _problem(self, ctx: Any, record: Any, pk: int | None):
+        if record.start_date and record.end_date and record.end_date < record.start_date:
+            return self.column("end_date").label, _("结束日期不能早于开始日期")
+        return super()._problem(ctx, record, pk)
+
+
+PROGRAM_SHEET = ProgramSheet(
+    name="programs",
+    title="培训班次表",
+    model=TrainingProgram,
+    filterset=ProgramFilter,
+    related=("category", "organiser", "base"),
+    key=("name", "organiser_id", "start_date"),
+    key_column="name",
+    columns=[
+        RecordColumn(
+            "name",
+            "培训名称",
+            ("班次名称", "培训班名称"),
+            required=True,
+            parse=text(200),
+            width=28,
+            attname="name",
+        ),
+        RecordColumn(
+            "category_id",
+            "类型",
+            ("培训类型", "培训类别"),
+            required=True,
+            parse=named(TrainingCategory),
+            attname="category_id",
+            export=lambda r, reveal: r.category.name,
+        ),
+        unit_column("organiser_id", "主办单位", required=True),
+        RecordColumn(
+            "base_id",
+            "实训基地",
+            parse=named(TrainingBase),
+            attname="base_id",
+            width=18,
+            export=lambda r, reveal: r.base.name if r.base_id else "",
+        ),
+        RecordColumn("start_date", "开始日期", required=True, parse=day, attname="start_date"),
+        RecordColumn("end_date", "结束日期", required=True, parse=day, attname="end_date"),
+        RecordColumn("hours", "学时", parse=decimal, attname="hours", width=8),
+        RecordColumn(
+            "teachers", "主讲人", ("授课人", "授课老师"), parse=text(200), attname="teachers"
+        ),
+        RecordColumn("location", "地点", ("培训地点",), parse=text(200), attname="location"),
+        RecordColumn(
+            "subsidy_per_attendance",
+            "每人次补贴（元）",
+            ("补贴标准",),
+            parse=decimal,
+            attname="subsidy_per_attendance",
+        ),
+        RecordColumn("funding_source", "经费来源", parse=text(100), attname="funding_source"),
+        RecordColumn("notes", "备注", parse=text(2000), attname="notes", width=24),
+    ],
+    instructions=[
+        "一行一个培训班次，以“培训名称 + 主办单位 + 开始日期”识别：已有的班次按本表更新"
+        "（空白单元格保留原值），没有的新增。",
+        "类型填写培训类别名称；实训基地可不填，重名时写 单位/基地名称。",
+        "学员请在班次页面用“导入签到表”登记。整张表全部正确才会导入。",
     ],
 )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", overview.overview, name="overview"),
     path("programs/", views.program_list, name="programs"),
     path("programs/new/", views.program_create, name="program_create"),
+    path("programs/export.xlsx", views.program_export, name="program_export"),
     path("programs/<int:pk>/", views.program_detail, name="program_detail"),
     path("programs/<int:pk>/edit/", views.program_edit, name="program_edit"),
     path("programs/<int:pk>/delete/", views.program_delete, name="program_delete"),

@@ -16,6 +16,7 @@ from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.listing import filtered, page_of
 from rencai.people.models import Person
+from rencai.records.views import export_response
 from rencai.training.filters import AttendanceFilter, ProgramFilter
 from rencai.training.forms import EnrolForm, ProgramForm
 from rencai.training.ledger import write_ledger
@@ -214,6 +215,12 @@ def _ledger_file(request: HttpRequest, rows: Any, filename: str) -> HttpResponse
     write_ledger(request.user, rows, out)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@allow(roles.reads_records)
+def program_export(request: HttpRequest) -> HttpResponse:
+    """The filtered 培训班次 list as the 培训班次表 (imports back unchanged)."""
+    return export_response(request, "programs")
 
 
 @allow(roles.reads_records)

@@ -1,0 +1,66 @@
+"""API endpoints of the 培训班次 and the 培训台账 (their pages are in views.py)."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from rencai.records.api import RecordSerializer, record_viewset
+from rencai.training.filters import AttendanceFilter, ProgramFilter
+from rencai.training.models import Attendance, TrainingProgram
+
+
+class ProgramSerializer(RecordSerializer):
+    attendance_count = serializers.IntegerField(source="attendances.count", read_only=True)
+
+
+class AttendanceSerializer(RecordSerializer):
+    """A 人次 is entered by the program's organiser (its ledger), as on the program's page: the
+    trainee's own township sees the row but does not add it to another unit's course."""
+
+    program_name = serializers.CharField(source="program.name", read_only=True)
+
+    def validate_program(self, program: TrainingProgram) -> TrainingProgram:
+        user = self.context["request"].user
+        if not TrainingProgram.objects.editable_by(user).filter(pk=program.pk).exists():
+            raise serializers.ValidationError(_("只有主办单位可以登记本班次的学员"))
+        return program
+
+
+ROUTES: list[tuple[str, Any, str]] = [
+    (
+        "training/programs",
+        record_viewset(
+            TrainingProgram,
+            ProgramFilter,
+            [
+                "name",
+                "category",
+                "organiser",
+                "base",
+                "start_date",
+                "end_date",
+                "hours",
+                "teachers",
+                "location",
+                "subsidy_per_attendance",
+                "funding_source",
+                "notes",
+            ],
+            related=("category", "organiser", "base"),
+            base=ProgramSerializer,
+        ),
+        "training-program",
+    ),
+    (
+        "training/attendances",
+        record_viewset(
+            Attendance,
+            AttendanceFilter,
+            ["program", "person", "notes"],
+            related=("program", "person"),
+            base=AttendanceSerializer,
+        ),
+        "training-attendance",
+    ),
+]
