@@ -1,7 +1,7 @@
 """The record modules of 育, each declaring its pages (`VIEWS`), import sheets (registered when
 the module is imported) and API routes (`ROUTES`): the URLconf and the API router read them here."""
 
-from rencai.training import entities
+from rencai.training import api, entities
 
 MODULES = (entities,)
 
@@ -11,4 +11,4 @@ def views() -> list:
 
 
 def routes() -> list:
-    return [r for module in MODULES for r in module.ROUTES]
+    return [*api.ROUTES, *(r for module in MODULES for r in module.ROUTES)]
