@@ -51,6 +51,11 @@ def manages_orgs(user) -> bool:
     return _role(user) == Role.COUNTY_ADMIN and user.org_id is not None
 
 
+def manages_lists(user) -> bool:
+    """Keeps the county's editable lists (培训类别, 储备库): the county talent office."""
+    return _role(user) == Role.COUNTY_ADMIN and user.org_id is not None
+
+
 def manages_accounts(user) -> bool:
     """Creates accounts, resets passwords, disables accounts (within their jurisdiction)."""
     return _role(user) in {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.SYSADMIN}

@@ -15,4 +15,5 @@ NAV = [
     ("training:teams", _("文艺团队")),
     ("training:performances", _("演出")),
     ("training:pools", _("储备")),
+    ("training:lists", _("类别与储备库")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencai.training import overview, records, views
+from rencai.training import lists, overview, records, views
 
 app_name = "training"
 urlpatterns = [
@@ -18,5 +18,6 @@ urlpatterns = [
     path("attendances/<int:pk>/remove/", views.attendance_remove, name="attendance_remove"),
 ]
 
+urlpatterns += lists.urlpatterns
 for record_views in records.views():
     urlpatterns += record_views.urls()
