@@ -168,6 +168,36 @@ def test_targets_that_do_not_add_up(ledger, county):
     }
 
 
+@pytest.mark.parametrize(
+    "period, until",
+    [
+        (Period.year(2026), D(2026, 12, 31)),
+        (Period.half(2026, 1), D(2026, 6, 30)),
+        (Period.half(2026, 2), D(2026, 8, 1)),
+        (Period(D(2025, 12, 1), D(2026, 6, 30)), D(2026, 6, 30)),
+    ],
+)
+@pytest.mark.parametrize("scope", ["county", "chengguan", "qingshan"])
+def test_the_grouped_figures_equal_the_per_unit_ones(ledger, county, scope, period, until):
+    """by_child_unit / by_category are the overview's one-query forms of the figures above."""
+    unit = getattr(county, scope)
+    children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
+    TrainingTarget.objects.create(year=2026, org=county.dongguan, attendances=2)
+    lines = figures.by_child_unit(unit, children, period, 2026, until)
+    assert [line.unit for line in lines] == children
+    for line in lines:
+        assert line.attendances == figures.attendances(line.unit, period)
+        assert line.trainees == figures.trainees(line.unit, period)
+        assert line.progress == figures.progress(line.unit, 2026, until=until)
+    categories = figures.by_category(unit, period)
+    assert {c.name: c.attendances for c in categories} == figures.attendances_by_category(
+        unit, period
+    )
+    for line in categories:
+        rows = figures.attendance_rows(unit, period).filter(program__category=line.category_id)
+        assert line.trainees == rows.values("person").distinct().count()
+
+
 def test_a_period_cannot_end_before_it_starts():
     with pytest.raises(ValueError):
         Period(D(2026, 2, 1), D(2026, 1, 31))
