@@ -19,6 +19,7 @@ from rencai.audit.context import acting_as
 from rencai.audit.log import record_event
 from rencai.audit.models import AuditAction
 from rencai.demo import county as c
+from rencai.demo.training import add_training
 from rencai.orgs.choices import OrgKind
 from rencai.orgs.models import OrgUnit
 from rencai.people.bulk import PersonBulkWriter
@@ -342,8 +343,9 @@ def add_persons(
     return written
 
 
-def build(persons: int = 5000, *, progress=None) -> tuple[OrgUnit, int, list]:
-    """Build or top up the demo county to `persons` Persons; returns (county, added, accounts)."""
+def build(persons: int = 5000, *, progress=None) -> tuple[OrgUnit, int, list, dict]:
+    """Build or top up the demo county to `persons` Persons, with a year of training (once);
+    returns (county, added, accounts, what the training added)."""
     rng = random.Random(2026)
     with acting_as(None, username="system:demo"):
         with transaction.atomic():
@@ -351,7 +353,8 @@ def build(persons: int = 5000, *, progress=None) -> tuple[OrgUnit, int, list]:
             accounts = ensure_accounts(county)
         missing = persons - Person.objects.visible_to(_county_reader(county)).count()
         added = add_persons(county, missing, progress=progress)
-    return county, added, accounts
+        trained = add_training(county)
+    return county, added, accounts, trained
 
 
 def _county_reader(county: OrgUnit) -> User:
