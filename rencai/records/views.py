@@ -96,6 +96,7 @@ class RecordViews:
     detail_template = ""  # included under the fields (sub-records, actions)
     list_template = "records/list.html"
     nav_template = ""  # the module's sub-navigation, shown above the page
+    count_template = ""  # shown after a list's count (a total of the filtered rows)
     delete_warning = ""  # what else a deletion takes with it
 
     @property
@@ -148,6 +149,10 @@ class RecordViews:
         """Hook: annotate the filtered rows (counts shown in a column)."""
         return rows
 
+    def list_context(self, request: HttpRequest, rows: models.QuerySet) -> dict[str, Any]:
+        """Hook: what `count_template` needs, from the filtered rows (before paging)."""
+        return {}
+
     def may_edit(self, request: HttpRequest, record: models.Model) -> bool:
         return self.editable(request).filter(pk=record.pk).exists()
 
@@ -195,6 +200,7 @@ class RecordViews:
                 "rows": self.cells(request, list(page.object_list), self.columns),
                 "can_edit": roles.edits_records(request.user),
                 "query": query.urlencode(),
+                **self.list_context(request, rows),
             },
         )
 
