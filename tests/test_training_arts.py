@@ -583,7 +583,7 @@ def test_the_teams_api_is_scoped_and_shows_members_without_id_numbers(
     )
     assert stranger.status_code == 400
     twice = api.post("/api/training/teams/", body, content_type="application/json")
-    assert twice.status_code == 400 and "已有名为" in twice.content.decode()
+    assert twice.status_code == 400 and "同名" in twice.content.decode()
     outside = api.post(
         "/api/training/teams/", {**body, "org": county.shiqiao.pk}, content_type="application/json"
     )

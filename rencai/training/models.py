@@ -433,6 +433,13 @@ class ArtTeam(models.Model):
         verbose_name = _("文艺团队")
         verbose_name_plural = _("文艺团队")
         ordering = ["org__path", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "name"],
+                name="art_team_unique_name",
+                violation_error_message=_("该单位已有同名文艺团队"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
