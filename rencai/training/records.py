@@ -1,9 +1,9 @@
 """The record modules of 育, each declaring its pages (`VIEWS`), import sheets (registered when
 the module is imported) and API routes (`ROUTES`): the URLconf and the API router read them here."""
 
-from rencai.training import api, arts, entities
+from rencai.training import api, arts, entities, outcomes
 
-MODULES = (entities, arts)
+MODULES = (outcomes, entities, arts)
 
 
 def views() -> list:
