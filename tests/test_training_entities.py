@@ -208,3 +208,20 @@ def test_the_api_is_scoped_masked_and_checked(personas, entities, county, people
     assert api.get(f"/api/training/entities/{foreign}/").status_code == 404
     leader = token_client(personas.chengguan_leader)
     assert leader.delete(f"/api/training/entities/{entities[0].pk}/").status_code == 403
+
+
+def test_negative_numbers_are_form_errors_not_500s(personas, county, people, login):
+    """Regression: a negative value used to crash the form's clean (the dict changed size)."""
+    from rencai.records.forms import RecordForm
+    from rencai.training.models import TrainingBase
+
+    class BaseForm(RecordForm):
+        class Meta:
+            model = TrainingBase
+            fields = ["name", "org", "kind", "land_area_mu", "investment_wan"]
+
+    data = {"name": "甲", "org": county.dongguan.pk, "kind": "养殖场", "land_area_mu": "-1",
+            "investment_wan": "-2"}  # fmt: skip
+    form = BaseForm(data, user=personas.chengguan_admin)
+    assert not form.is_valid()
+    assert set(form.errors) == {"land_area_mu", "investment_wan"}

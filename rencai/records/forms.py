@@ -119,7 +119,7 @@ class RecordForm(forms.ModelForm):
                 data[name] = getattr(self.instance, name)
             else:
                 data[name] = None
-        for name, value in data.items():
+        for name, value in list(data.items()):  # add_error removes the field from `data`
             if isinstance(value, int | Decimal) and not isinstance(value, bool) and value < 0:
                 self.add_error(name, _("不能为负数"))
         return data

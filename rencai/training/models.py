@@ -108,7 +108,11 @@ class Livestock(models.Model):
         verbose_name_plural = _("存栏")
         ordering = ["base", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["base", "kind"], name="livestock_unique_kind"),
+            models.UniqueConstraint(
+                fields=["base", "kind"],
+                name="livestock_unique_kind",
+                violation_error_message=_("本基地已登记该品种的存栏"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,7 +166,9 @@ class TrainingProgram(models.Model):
         ordering = ["-end_date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="program_ends_after_start"
+                condition=Q(end_date__gte=F("start_date")),
+                name="program_ends_after_start",
+                violation_error_message=_("结束日期不能早于开始日期"),
             ),
         ]
         indexes = [models.Index(fields=["organiser", "end_date"], name="program_organiser_end")]
@@ -376,7 +382,9 @@ class Mentorship(models.Model):
         ordering = ["-start_date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(master=F("apprentice")), name="mentorship_two_people"
+                condition=~Q(master=F("apprentice")),
+                name="mentorship_two_people",
+                violation_error_message=_("师傅和徒弟不能是同一人"),
             ),
         ]
 
