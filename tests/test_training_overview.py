@@ -41,6 +41,47 @@ def test_each_number_links_to_rows_of_the_same_count(login, personas, training, 
         assert ledger_count(client, url.replace("&amp;", "&")) == int(number), url
 
 
+TOTALS = {"jobs-total", "audience-total"}
+
+
+def list_numbers(client, url: str) -> dict[str, int]:
+    """The count of the list page `url` opens, and the totals it shows next to it."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    found = re.findall(r'<span id="([a-z-]+)">(\d+)</span>', html)
+    return {key: int(n) for key, n in found if key.endswith("-count") or key in TOTALS}
+
+
+@pytest.mark.parametrize("who, period", [("county_admin", "year"), ("chengguan_admin", "h1"),
+                                         ("outsider_admin", "year")])  # fmt: skip
+def test_every_number_on_the_page_opens_a_list_that_shows_it(
+    login, personas, training, county, people, who, period
+):
+    """Ledger figures, outcomes, entities (and their jobs), mentorships, teams, performances
+    (and their audience): each link's list has the number as its count or its total."""
+    from tests.test_training_figures import Results
+
+    Results(county, people)
+    client = login(getattr(personas, who))
+    html = client.get(f"/training/?year=2026&period={period}").content.decode()
+    links = re.findall(r'<a (?:id="([a-z-]+)" )?href="(/training/[^"?]+\?[^"]*)">(\d+)</a>', html)
+    assert len(links) >= 8
+    for _id, url, number in links:
+        shown = list_numbers(client, url.replace("&amp;", "&"))
+        assert int(number) in shown.values(), (url, number, shown)
+    if who == "county_admin":
+        # the seed's kinds of numbers, from the Results dataset
+        assert re.search(r'href="[^"]*kind=scale_farm[^"]*">2</a>', html)  # 2026 scale farms
+        jobs = re.search(r'<th class="text-end"><a href="([^"]+)">(\d+)</a> 人</th>', html)
+        assert int(jobs.group(2)) == 35  # 甲 5 + 丙 30 (乙 founded 2027)
+        assert list_numbers(client, jobs.group(1).replace("&amp;", "&"))["jobs-total"] == 35
+        teams, url = number_and_link(html, "figure-teams")
+        assert teams == 1 and list_numbers(client, url)["record-count"] == 1
+        shows, url = number_and_link(html, "figure-performances")
+        assert shows == 2 and list_numbers(client, url)["audience-total"] == 300
+
+
 def test_a_township_sees_its_villages_and_its_target(login, personas, training, county):
     client = login(personas.chengguan_admin)
     html = client.get("/training/?year=2026&period=h1").content.decode()

@@ -5,7 +5,8 @@ counts (`figures.entity_rows`)."""
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rencai.imports.sheets import register
@@ -71,6 +72,11 @@ class EntityViews(RecordViews):
         Show(_("带动就业人数"), "jobs_driven", numeric=True),
     ]
     fields = columns
+    count_template = "training/entities_count.html"
+
+    def list_context(self, request: HttpRequest, rows: QuerySet) -> dict[str, Any]:
+        """带动就业人数 of the filtered rows (the overview's jobs figure under its filter)."""
+        return {"jobs_total": rows.aggregate(n=Sum("jobs_driven"))["n"] or 0}
 
 
 ENTITY_SHEET = register(

@@ -17,7 +17,7 @@ from rencai.accounts.access import allow
 from rencai.orgs.choices import OrgKind
 from rencai.orgs.models import OrgUnit
 from rencai.training import figures
-from rencai.training.models import TrainingCategory
+from rencai.training.choices import EntityKind, OutcomeKind
 
 PERIODS = [("year", _("全年")), ("h1", _("上半年")), ("h2", _("下半年")), ("custom", _("自定义"))]
 
@@ -57,10 +57,97 @@ class OverviewForm(forms.Form):
         return figures.Period.year(year)
 
 
-def _ledger(unit: OrgUnit, period: figures.Period, **extra: Any) -> str:
-    params = {"scope": unit.pk, "start": period.start.isoformat(), "end": period.end.isoformat()}
+def _link(name: str, unit: OrgUnit | None, period: figures.Period | None, **extra: Any) -> str:
+    """A list page filtered to exactly the rows of a figure: its scope unit and period, plus
+    the figure's own filters (category, kind …)."""
+    params: dict[str, Any] = {}
+    if unit is not None and period is not None:
+        params = {
+            "scope": unit.pk,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        }
     params.update({k: v for k, v in extra.items() if v is not None})
-    return reverse("training:attendances") + "?" + urlencode(params)
+    return reverse(name) + ("?" + urlencode(params) if params else "")
+
+
+def _ledger(unit: OrgUnit, period: figures.Period, **extra: Any) -> str:
+    return _link("training:attendances", unit, period, **extra)
+
+
+def _children(unit: OrgUnit) -> list[OrgUnit]:
+    return list(
+        OrgUnit.objects.filter(parent=unit)
+        .active()
+        .exclude(kind=OrgKind.VILLAGER_GROUP)
+        .order_by("path")
+    )
+
+
+def _training(unit: OrgUnit, period: figures.Period, year: int, until: datetime.date) -> dict:
+    """人次, 人数, organised, categories, children and targets: the ledger's figures."""
+    year_to_date = figures.Period(datetime.date(year, 1, 1), until)
+    own = figures.progress(unit, year, until=until)
+    return {
+        "total": (figures.attendances(unit, period), _ledger(unit, period)),
+        "people": (figures.trainees(unit, period), _ledger(unit, period, per_person=1)),
+        "organised": (
+            figures.organised_attendances(unit, period),
+            _ledger(unit, period, organised=1),
+        ),
+        "by_category": [
+            (
+                line,
+                _ledger(unit, period, category=line.category_id),
+                _ledger(unit, period, category=line.category_id, per_person=1),
+            )
+            for line in figures.by_category(unit, period)
+        ],
+        "own_progress": (own, _ledger(unit, year_to_date)),
+        "by_unit": [
+            (
+                line,
+                _ledger(line.unit, period),
+                _ledger(line.unit, period, per_person=1),
+                _ledger(line.unit, year_to_date),
+            )
+            for line in figures.by_child_unit(unit, _children(unit), period, year, until)
+        ],
+        "mismatches": figures.decomposition_mismatches(unit, year),
+    }
+
+
+def _results(unit: OrgUnit, period: figures.Period) -> dict:
+    """What the training led to: outcomes, entities, mentorships, art teams and performances."""
+    outcome_labels = dict(OutcomeKind.choices)
+    entity_labels = dict(EntityKind.choices)
+    entities = figures.entities_by_kind(unit, period)
+    performances = figures.performance_rows(unit, period)
+    performances_url = _link("training:performances", unit, period)
+    return {
+        "outcomes": [
+            (outcome_labels[kind], n, _link("training:outcomes", unit, period, kind=kind))
+            for kind, n in figures.outcomes_by_kind(unit, period).items()
+        ],
+        "entities": [
+            (entity_labels[kind], n, jobs, _link("training:entities", unit, period, kind=kind))
+            for kind, (n, jobs) in entities.items()
+        ],
+        "entity_total": (
+            sum(n for n, _jobs in entities.values()),
+            sum(jobs for _n, jobs in entities.values()),
+            _link("training:entities", unit, period),
+        ),
+        "mentorships": (
+            figures.mentorship_rows(unit, period).count(),
+            _link("training:mentorships", unit, period),
+        ),
+        "teams": (
+            figures.art_team_rows(unit).count(),
+            _link("training:teams", None, None, org=unit.pk),
+        ),
+        "performances": (performances.count(), figures.audience(unit, period), performances_url),
+    }
 
 
 @allow(roles.reads_records)
@@ -74,38 +161,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         unit, period = form.cleaned_data["org"], form.period_of()
         year = form.cleaned_data["year"]
         until = min(period.end, max(today, datetime.date(year, 1, 1)))
-        categories = {c.name: c.pk for c in TrainingCategory.objects.all()}
-        children = list(
-            OrgUnit.objects.filter(parent=unit)
-            .active()
-            .exclude(kind=OrgKind.VILLAGER_GROUP)
-            .order_by("path")
-        )
-        own = figures.progress(unit, year, until=until)
-        context.update(
-            unit=unit,
-            period=period,
-            until=until,
-            total=(figures.attendances(unit, period), _ledger(unit, period)),
-            organised=(
-                figures.organised_attendances(unit, period),
-                _ledger(unit, period, organised=1),
-            ),
-            by_category=[
-                (name, n, _ledger(unit, period, category=categories.get(name)))
-                for name, n in figures.attendances_by_category(unit, period).items()
-            ],
-            own_progress=(own, _ledger(unit, figures.Period(datetime.date(year, 1, 1), until))),
-            by_unit=[
-                (
-                    child,
-                    figures.attendances(child, period),
-                    _ledger(child, period),
-                    figures.progress(child, year, until=until),
-                    _ledger(child, figures.Period(datetime.date(year, 1, 1), until)),
-                )
-                for child in children
-            ],
-            mismatches=figures.decomposition_mismatches(unit, year),
-        )
+        context.update(unit=unit, period=period, until=until)
+        context.update(_training(unit, period, year, until))
+        context.update(_results(unit, period))
     return render(request, "training/overview.html", context)
