@@ -198,6 +198,28 @@ def test_the_grouped_figures_equal_the_per_unit_ones(ledger, county, scope, peri
         assert line.trainees == rows.values("person").distinct().count()
 
 
+def test_a_one_county_installation_counts_without_unit_conditions(county, people):
+    """When the county is the only tree, its figures skip the unit conditions (`_within`):
+    the same numbers as counting every row, and its children's lines still add up."""
+    from tests.test_training import Training
+
+    Training(county, people)
+    year = Period.year(2026)
+    assert OrgUnit.objects.is_sole_root(county.county)
+    assert figures.attendances(county.county, year) == Attendance.objects.count() == 3
+    assert figures.organised_attendances(county.county, year) == 3
+    children = list(OrgUnit.objects.filter(parent=county.county).order_by("path"))
+    lines = figures.by_child_unit(county.county, children, year, 2026, D(2026, 12, 31))
+    assert {line.unit.name: line.attendances for line in lines} == {
+        "城关镇": 1,  # 张三
+        "青山镇": 2,  # 王五 at 城关镇's course and 李四 at its own: both live in 石桥村
+        "县教育局": 0,
+    }
+    for line in lines:
+        assert line.attendances == figures.attendances(line.unit, year)
+        assert line.trainees == figures.trainees(line.unit, year)
+
+
 def test_a_period_cannot_end_before_it_starts():
     with pytest.raises(ValueError):
         Period(D(2026, 2, 1), D(2026, 1, 31))

@@ -52,16 +52,33 @@ def _root_ids(unit: OrgUnit) -> list[int]:
     return OrgUnit.objects.filter(path__startswith=root_path).values_list("id", flat=True)
 
 
+def _within(field: str, unit: OrgUnit) -> Q:
+    """`field` (a lookup to an OrgUnit) in `unit`'s subtree — no condition at all when that
+    subtree is every unit there is (the county of a one-county installation)."""
+    if OrgUnit.objects.is_sole_root(unit):
+        return Q()
+    return Q(**{f"{field}__in": OrgUnit.objects.subtree_ids(unit)})
+
+
+def _county_is_everything(unit: OrgUnit) -> bool:
+    """No unit lies outside `unit`'s county: every trainee's home unit is inside it."""
+    root_path = "/" + unit.path.split("/")[1] + "/"
+    return not OrgUnit.objects.filter(parent__isnull=True).exclude(path=root_path).exists()
+
+
 def attendance_rows(unit: OrgUnit, period: Period):
     """培训人次 as rows: the Attendance rows of programs that **ended** within the period whose
     trainee's **home unit** lies in `unit`'s subtree; a trainee whose home unit is outside the
     county (the tree `unit` belongs to) counts under the **organiser's** unit instead."""
-    scope = OrgUnit.objects.subtree_ids(unit)
-    county = list(_root_ids(unit))
-    return Attendance.objects.filter(
+    rows = Attendance.objects.filter(
         program__end_date__gte=period.start,
         program__end_date__lte=period.end,
-    ).filter(
+    )
+    if OrgUnit.objects.is_sole_root(unit):
+        return rows  # every home unit and every organiser is in the scope
+    scope = OrgUnit.objects.subtree_ids(unit)
+    county = list(_root_ids(unit))
+    return rows.filter(
         Q(person__home_org__in=scope)
         | (Q(program__organiser__in=scope) & ~Q(person__home_org__in=county))
     )
@@ -81,9 +98,9 @@ def organised_rows(unit: OrgUnit, period: Period):
     """组织培训人次 as rows: the Attendance rows of programs that ended within the period and
     whose **organiser** lies in `unit`'s subtree, wherever the trainees live."""
     return Attendance.objects.filter(
+        _within("program__organiser", unit),
         program__end_date__gte=period.start,
         program__end_date__lte=period.end,
-        program__organiser__in=OrgUnit.objects.subtree_ids(unit),
     )
 
 
@@ -200,12 +217,14 @@ def by_child_unit(
     `attendance_rows`)."""
     year_start = datetime.date(year, 1, 1)
     window = Period(min(period.start, year_start), max(period.end, until))
-    county = list(_root_ids(unit))
-    counting_path = Case(
-        When(person__home_org__in=county, then=F("person__home_org__path")),
-        default=F("program__organiser__path"),
-        output_field=CharField(),
-    )
+    if _county_is_everything(unit):
+        counting_path = F("person__home_org__path")
+    else:
+        counting_path = Case(
+            When(person__home_org__in=list(_root_ids(unit)), then=F("person__home_org__path")),
+            default=F("program__organiser__path"),
+            output_field=CharField(),
+        )
     child_of = Case(
         *[When(counting_path__startswith=c.path, then=Value(c.pk)) for c in children],
         default=Value(0),
@@ -284,9 +303,7 @@ def outcome_rows(unit: OrgUnit, period: Period):
     """培训成效 as rows: Outcomes dated within the period whose person's **home unit** is in the
     scope (an outcome counts where the person lives, like their 人次)."""
     return Outcome.objects.filter(
-        date__gte=period.start,
-        date__lte=period.end,
-        person__home_org__in=OrgUnit.objects.subtree_ids(unit),
+        _within("person__home_org", unit), date__gte=period.start, date__lte=period.end
     )
 
 
@@ -299,7 +316,7 @@ def outcomes_by_kind(unit: OrgUnit, period: Period) -> dict[str, int]:
 def entity_rows(unit: OrgUnit, period: Period):
     """经营主体 as rows: entities of a unit in the scope founded on or before the period's last
     day (or with no founding date recorded): the stock at the end of the period."""
-    return Entity.objects.filter(org__in=OrgUnit.objects.subtree_ids(unit)).filter(
+    return Entity.objects.filter(_within("org", unit)).filter(
         Q(founded_on__lte=period.end) | Q(founded_on__isnull=True)
     )
 
@@ -320,25 +337,22 @@ def entities_by_kind(unit: OrgUnit, period: Period) -> dict[str, tuple[int, int]
 def mentorship_rows(unit: OrgUnit, period: Period):
     """名师带徒 as rows: pairs under way at some time in the period (started on or before its
     last day, not ended before its first), whose master or apprentice lives in the scope."""
-    scope = OrgUnit.objects.subtree_ids(unit)
     return Mentorship.objects.filter(start_date__lte=period.end).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=period.start),
-        Q(master__home_org__in=scope) | Q(apprentice__home_org__in=scope),
+        _within("master__home_org", unit) | _within("apprentice__home_org", unit),
     )
 
 
 def art_team_rows(unit: OrgUnit):
     """文艺团队 as rows: the teams of a unit in the scope, as they are now (a team records no
     founding date, so the figure is the current stock whatever the period)."""
-    return ArtTeam.objects.filter(org__in=OrgUnit.objects.subtree_ids(unit))
+    return ArtTeam.objects.filter(_within("org", unit))
 
 
 def performance_rows(unit: OrgUnit, period: Period):
     """演出 as rows: performances dated within the period held in a village of the scope."""
     return Performance.objects.filter(
-        date__gte=period.start,
-        date__lte=period.end,
-        village__in=OrgUnit.objects.subtree_ids(unit),
+        _within("village", unit), date__gte=period.start, date__lte=period.end
     )
 
 
