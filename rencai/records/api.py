@@ -82,10 +82,12 @@ def record_viewset(
     related: Sequence[str] = (),
     extra: dict[str, serializers.Field] | None = None,
     base: type[RecordSerializer] = RecordSerializer,
+    annotate: dict[str, Any] | None = None,
 ) -> type[viewsets.ModelViewSet]:
     """A ModelViewSet over `model.objects.visible_to(user)` (writes: `editable_by`) with the
     model `fields`, plus `<person>_name` for each person reference and the `extra` fields;
-    `base` adds a record type's own fields and checks (a RecordSerializer subclass)."""
+    `base` adds a record type's own fields and checks (a RecordSerializer subclass);
+    `annotate` computes values its read-only fields show (counts) in the list's one query."""
     persons = [
         f.name
         for f in model._meta.fields
@@ -108,7 +110,7 @@ def record_viewset(
                 rows = model.objects.visible_to(user)
             else:
                 rows = model.objects.editable_by(user)
-            return rows.select_related(*related).order_by("-id")
+            return rows.select_related(*related).annotate(**(annotate or {})).order_by("-id")
 
         def perform_create(self, serializer: serializers.Serializer) -> None:
             with transaction.atomic():

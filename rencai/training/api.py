@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -11,7 +12,7 @@ from rencai.training.models import Attendance, TrainingProgram
 
 
 class ProgramSerializer(RecordSerializer):
-    attendance_count = serializers.IntegerField(source="attendances.count", read_only=True)
+    attendance_count = serializers.IntegerField(read_only=True)  # annotated by the viewset
 
 
 class AttendanceSerializer(RecordSerializer):
@@ -49,6 +50,7 @@ ROUTES: list[tuple[str, Any, str]] = [
             ],
             related=("category", "organiser", "base"),
             base=ProgramSerializer,
+            annotate={"attendance_count": Count("attendances")},
         ),
         "training-program",
     ),
