@@ -64,6 +64,7 @@ class Cell:
     text: str
     url: str = ""
     numeric: bool = False
+    badge: str = ""  # a Bootstrap colour: the value shown as a badge (进度滞后)
 
 
 def display(value: Any) -> str:

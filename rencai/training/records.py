@@ -1,9 +1,9 @@
 """The record modules of 育, each declaring its pages (`VIEWS`), import sheets (registered when
 the module is imported) and API routes (`ROUTES`): the URLconf and the API router read them here."""
 
-from rencai.training import api, arts, bases, entities, outcomes
+from rencai.training import api, arts, bases, entities, outcomes, targets
 
-MODULES = (bases, outcomes, entities, arts)
+MODULES = (targets, bases, outcomes, entities, arts)
 
 
 def views() -> list:
