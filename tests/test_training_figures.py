@@ -179,11 +179,15 @@ def test_targets_that_do_not_add_up(ledger, county):
 )
 @pytest.mark.parametrize("scope", ["county", "chengguan", "qingshan"])
 def test_the_grouped_figures_equal_the_per_unit_ones(ledger, county, scope, period, until):
-    """by_child_unit / by_category are the overview's one-query forms of the figures above."""
+    """ledger_summary / by_category are the overview's one-query forms of the figures above."""
     unit = getattr(county, scope)
     children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
     TrainingTarget.objects.create(year=2026, org=county.dongguan, attendances=2)
-    lines = figures.by_child_unit(unit, children, period, 2026, until)
+    summary = figures.ledger_summary(unit, children, period, 2026, until)
+    assert summary.attendances == figures.attendances(unit, period)
+    assert summary.trainees == figures.trainees(unit, period)
+    assert summary.achieved == figures.progress(unit, 2026, until=until).achieved
+    lines = summary.lines
     assert [line.unit for line in lines] == children
     for line in lines:
         assert line.attendances == figures.attendances(line.unit, period)
@@ -209,7 +213,7 @@ def test_a_one_county_installation_counts_without_unit_conditions(county, people
     assert figures.attendances(county.county, year) == Attendance.objects.count() == 3
     assert figures.organised_attendances(county.county, year) == 3
     children = list(OrgUnit.objects.filter(parent=county.county).order_by("path"))
-    lines = figures.by_child_unit(county.county, children, year, 2026, D(2026, 12, 31))
+    lines = figures.ledger_summary(county.county, children, year, 2026, D(2026, 12, 31)).lines
     assert {line.unit.name: line.attendances for line in lines} == {
         "城关镇": 1,  # 张三
         "青山镇": 2,  # 王五 at 城关镇's course and 李四 at its own: both live in 石桥村

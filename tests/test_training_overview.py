@@ -130,3 +130,37 @@ def test_a_program_page_leads_its_editor_to_the_sign_in_sheet_import(login, pers
         login(personas.chengguan_leader).get(f"/training/programs/{program.pk}/").content.decode()
     )
     assert login(personas.outsider_admin).get(url).status_code == 404
+
+
+def test_the_figures_are_cached_until_a_record_changes(login, personas, training, county, people):
+    """The second view of the same unit and period reads the cache; any change to the records
+    behind the figures (an enrolment through the page, a sign-in sheet through the bulk writer,
+    a person moving village) shows on the next view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rencai.training.models import Attendance
+    from rencai.training.sheets import LedgerWriter
+
+    client = login(personas.county_admin)
+    url = f"/training/?org={county.chengguan.pk}&year=2026&period=year"
+
+    def total() -> int:
+        return number_and_link(client.get(url).content.decode(), "figure-total")[0]
+
+    assert total() == 1  # 张三; 王五 lives in 青山镇
+    with CaptureQueriesContext(connection) as cold:
+        client.get(f"/training/?org={county.county.pk}&year=2026&period=h1")
+    with CaptureQueriesContext(connection) as warm:
+        client.get(f"/training/?org={county.county.pk}&year=2026&period=h1")
+    assert len(warm) < len(cold) - 5
+    Attendance.objects.create(program=training.chengguan_course, person=people.li_si)
+    assert total() == 1  # 李四 lives in 青山镇 too
+    people.wang_wu.home_org = county.xiguan  # 王五 moves to 西关村 (城关镇)
+    people.wang_wu.save()
+    assert total() == 2
+    names = {people.zhang_san.pk: "张三"}
+    LedgerWriter(training.qingshan_course, names).create(
+        [{"program_id": training.qingshan_course.pk, "person_id": people.zhang_san.pk}]
+    )
+    assert total() == 3  # 张三 at 青山镇's course counts for 城关镇, where he lives

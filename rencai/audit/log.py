@@ -32,6 +32,19 @@ UNAUDITED_APPS = {
 ALWAYS_EXCLUDED = {"last_login"}
 
 
+MARK_WINDOW = 10_000
+
+
+def change_mark() -> tuple[int, int]:
+    """Where the audit log stands: its highest id, and how many of the last MARK_WINDOW ids are
+    visible. Every change to an audited record writes an event, so anything computed from the
+    records stays valid while the mark is unchanged (figures cached under it); the count notices
+    a transaction whose events were numbered earlier committing after a later one."""
+    top = AuditEvent.objects.aggregate(top=models.Max("id"))["top"] or 0
+    recent = AuditEvent.objects.filter(id__gt=top - MARK_WINDOW).count()
+    return top, recent
+
+
 def is_audited(model: type[models.Model]) -> bool:
     meta = model._meta
     return not (meta.app_label in UNAUDITED_APPS or meta.auto_created or meta.proxy)

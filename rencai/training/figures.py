@@ -9,7 +9,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 from django.utils.translation import gettext as _
 
 from rencai.orgs.models import OrgUnit
@@ -21,6 +22,7 @@ from rencai.training.models import (
     Mentorship,
     Outcome,
     Performance,
+    TrainingCategory,
     TrainingTarget,
 )
 
@@ -167,11 +169,16 @@ def progress(
     31 December) over the unit's target for the year — its overall target, or its target for
     `category` (then only that category's 人次 count)."""
     until = until or datetime.date(year, 12, 31)
-    target = TrainingTarget.objects.filter(year=year, org=unit, category=category).first()
     rows = attendance_rows(unit, Period(datetime.date(year, 1, 1), until))
     if category is not None:
         rows = rows.filter(program__category=category)
-    return Progress(unit, year, target.attendances if target else None, rows.count(), until)
+    return Progress(unit, year, target_of(unit, year, category), rows.count(), until)
+
+
+def target_of(unit: OrgUnit, year: int, category=None) -> int | None:
+    """The unit's own target in 人次 for the year (overall, or for `category`), if set."""
+    target = TrainingTarget.objects.filter(year=year, org=unit, category=category).first()
+    return target.attendances if target else None
 
 
 @dataclass(frozen=True)
@@ -184,17 +191,22 @@ class CategoryLine:
 
 def by_category(unit: OrgUnit, period: Period) -> list[CategoryLine]:
     """培训人次 and 培训人数 by the program's category, largest first: the same numbers as
-    `attendance_rows(unit, period)` filtered to each category, from one grouped query."""
-    rows = (
+    `attendance_rows(unit, period)` filtered to each category, from one query (rows grouped
+    by category and person, then by category: no DISTINCT sort over the whole ledger)."""
+    inner = (
         attendance_rows(unit, period)
-        .values("program__category", "program__category__name")
-        .annotate(n=Count("id"), people=Count("person", distinct=True))
-        .order_by("-n", "program__category__name")
+        .annotate(cat=F("program__category"), who=F("person"))
+        .values("cat", "who")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    return [
-        CategoryLine(r["program__category"], r["program__category__name"], r["n"], r["people"])
-        for r in rows
-    ]
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cat, COUNT(*), SUM(n) FROM ({sql}) t GROUP BY cat", params)
+        found = {cat: (int(total), people) for cat, people, total in cursor.fetchall()}
+    names = dict(TrainingCategory.objects.filter(pk__in=found).values_list("pk", "name"))
+    lines = [CategoryLine(pk, names[pk], n, people) for pk, (n, people) in found.items()]
+    return sorted(lines, key=lambda line: (-line.attendances, line.name))
 
 
 @dataclass(frozen=True)
@@ -205,57 +217,80 @@ class UnitLine:
     progress: Progress  # overall target progress, 1 January to `until`
 
 
-def by_child_unit(
-    unit: OrgUnit, children: list[OrgUnit], period: Period, year: int, until: datetime.date
-) -> list[UnitLine]:
-    """For each of `children` (units directly under `unit`): `attendances(child, period)`,
-    `trainees(child, period)` and `progress(child, year, until)` — the same numbers, from one
-    grouped query over `unit`'s rows instead of three per child.
+@dataclass(frozen=True)
+class LedgerSummary:
+    attendances: int  # 培训人次 of the scope in the period
+    trainees: int  # 培训人数
+    achieved: int  # 培训人次 from 1 January to `until` (the scope's own target progress)
+    lines: list[UnitLine]  # the same for each child unit, with its target
 
-    A row of `unit`'s 培训人次 belongs to the child whose subtree holds its *counting unit*: the
-    trainee's home unit, or the organiser for a trainee from outside the county (the 口径 of
-    `attendance_rows`)."""
-    year_start = datetime.date(year, 1, 1)
-    window = Period(min(period.start, year_start), max(period.end, until))
+
+def _counting_unit(unit: OrgUnit):
+    """The unit a 人次 row counts for: the trainee's home unit, or the organiser for a trainee
+    from outside the county (the 口径 of `attendance_rows`)."""
     if _county_is_everything(unit):
-        counting_path = F("person__home_org__path")
-    else:
-        counting_path = Case(
-            When(person__home_org__in=list(_root_ids(unit)), then=F("person__home_org__path")),
-            default=F("program__organiser__path"),
-            output_field=CharField(),
-        )
-    child_of = Case(
-        *[When(counting_path__startswith=c.path, then=Value(c.pk)) for c in children],
-        default=Value(0),
+        return F("person__home_org")
+    return Case(
+        When(person__home_org__in=list(_root_ids(unit)), then=F("person__home_org")),
+        default=F("program__organiser"),
         output_field=IntegerField(),
     )
+
+
+def ledger_summary(
+    unit: OrgUnit, children: list[OrgUnit], period: Period, year: int, until: datetime.date
+) -> LedgerSummary:
+    """`attendances`, `trainees` and the year-to-`until` 人次 of `unit` and of each of its
+    `children` (units directly under it, with `progress(child, year, until)`) — the same numbers
+    as those functions give, from one query over `unit`'s rows grouped by person and counting
+    unit: a row belongs to the child whose subtree holds its counting unit, and a person is
+    counted once wherever they appear."""
+    year_start = datetime.date(year, 1, 1)
+    window = Period(min(period.start, year_start), max(period.end, until))
     in_period = Q(program__end_date__gte=period.start, program__end_date__lte=period.end)
     in_year = Q(program__end_date__gte=year_start, program__end_date__lte=until)
     rows = (
         attendance_rows(unit, window)
-        .annotate(counting_path=counting_path)
-        .annotate(child=child_of)
-        .values("child")
-        .annotate(
-            n=Count("id", filter=in_period),
-            people=Count("person", distinct=True, filter=in_period),
-            achieved=Count("id", filter=in_year),
-        )
+        .annotate(counting=_counting_unit(unit))
+        .values_list("person", "counting")
+        .annotate(n=Count("id", filter=in_period), ytd=Count("id", filter=in_year))
         .order_by()
     )
-    found = {r["child"]: r for r in rows}
+    child_by_path = {c.path: c.pk for c in children}
+    depth = len(unit.path)
+    child_of: dict[int, int | None] = {}
+    for pk, path in OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", "path"):
+        head = path[depth:].split("/", 1)[0]
+        child_of[pk] = child_by_path.get(f"{unit.path}{head}/") if head else None
+    n = dict.fromkeys(child_by_path.values(), 0)
+    ytd = dict.fromkeys(child_by_path.values(), 0)
+    people: dict[int, set[int]] = {pk: set() for pk in child_by_path.values()}
+    everyone: set[int] = set()
+    total = total_ytd = 0
+    for person, counting, in_p, in_y in rows:
+        total += in_p
+        total_ytd += in_y
+        if in_p:
+            everyone.add(person)
+        child = child_of.get(counting)
+        if child is None:
+            continue  # counted at `unit` itself or below a child not listed
+        n[child] += in_p
+        ytd[child] += in_y
+        if in_p:
+            people[child].add(person)
     targets = dict(
         TrainingTarget.objects.filter(year=year, org__in=children, category=None).values_list(
             "org", "attendances"
         )
     )
-    lines = []
-    for child in children:
-        r = found.get(child.pk, {"n": 0, "people": 0, "achieved": 0})
-        progress = Progress(child, year, targets.get(child.pk), r["achieved"], until)
-        lines.append(UnitLine(child, r["n"], r["people"], progress))
-    return lines
+    lines = [
+        UnitLine(
+            c, n[c.pk], len(people[c.pk]), Progress(c, year, targets.get(c.pk), ytd[c.pk], until)
+        )
+        for c in children
+    ]
+    return LedgerSummary(total, len(everyone), total_ytd, lines)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
+from rencai.audit.log import change_mark
 from rencai.orgs.choices import OrgKind
 from rencai.orgs.models import OrgUnit
 from rencai.training import figures
@@ -87,10 +89,11 @@ def _children(unit: OrgUnit) -> list[OrgUnit]:
 def _training(unit: OrgUnit, period: figures.Period, year: int, until: datetime.date) -> dict:
     """人次, 人数, organised, categories, children and targets: the ledger's figures."""
     year_to_date = figures.Period(datetime.date(year, 1, 1), until)
-    own = figures.progress(unit, year, until=until)
+    summary = figures.ledger_summary(unit, _children(unit), period, year, until)
+    own = figures.Progress(unit, year, figures.target_of(unit, year), summary.achieved, until)
     return {
-        "total": (figures.attendances(unit, period), _ledger(unit, period)),
-        "people": (figures.trainees(unit, period), _ledger(unit, period, per_person=1)),
+        "total": (summary.attendances, _ledger(unit, period)),
+        "people": (summary.trainees, _ledger(unit, period, per_person=1)),
         "organised": (
             figures.organised_attendances(unit, period),
             _ledger(unit, period, organised=1),
@@ -111,7 +114,7 @@ def _training(unit: OrgUnit, period: figures.Period, year: int, until: datetime.
                 _ledger(line.unit, period, per_person=1),
                 _ledger(line.unit, year_to_date),
             )
-            for line in figures.by_child_unit(unit, _children(unit), period, year, until)
+            for line in summary.lines
         ],
         "mismatches": figures.decomposition_mismatches(unit, year),
     }
@@ -150,6 +153,23 @@ def _results(unit: OrgUnit, period: figures.Period) -> dict:
     }
 
 
+FIGURES_TIMEOUT = 600  # seconds; the change mark invalidates sooner
+
+
+def _figures(unit: OrgUnit, period: figures.Period, year: int, until: datetime.date) -> dict:
+    """The page's figures, computed once per unit, period and state of the records: cached under
+    the audit log's change mark, which every change to a record moves (an import, an enrolment,
+    a person moving village, a target). They depend on the unit, never on the viewer (the form
+    has already checked the viewer may ask for the unit)."""
+    top, recent = change_mark()
+    key = f"training-overview:{unit.pk}:{period.start}:{period.end}:{year}:{until}:{top}:{recent}"
+    found = cache.get(key)
+    if found is None:
+        found = {**_training(unit, period, year, until), **_results(unit, period)}
+        cache.set(key, found, FIGURES_TIMEOUT)
+    return found
+
+
 @allow(roles.reads_records)
 def overview(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -162,6 +182,5 @@ def overview(request: HttpRequest) -> HttpResponse:
         year = form.cleaned_data["year"]
         until = min(period.end, max(today, datetime.date(year, 1, 1)))
         context.update(unit=unit, period=period, until=until)
-        context.update(_training(unit, period, year, until))
-        context.update(_results(unit, period))
+        context.update(_figures(unit, period, year, until))
     return render(request, "training/overview.html", context)
