@@ -335,6 +335,7 @@ class Case:
     username: str | None = "county_admin"  # None: anonymous
     target_ms: float | None = None
     sql: tuple[str, list] | None = None  # a raw query timed instead of a request
+    cold: bool = False  # empty the cache before each request: the figures computed afresh
     times: list[float] = field(default_factory=list)
     sql_times: list[float] = field(default_factory=list)
     queries: int = 0
@@ -389,6 +390,15 @@ def cases(county, year: int) -> list[Case]:
             "county_year", "/training/ 示范县 全年", f"{county_q}&period=year", target_ms=TARGET_MS
         ),
         Case("county_h1", "/training/ 示范县 上半年", f"{county_q}&period=h1", target_ms=TARGET_MS),
+        Case(
+            "county_year_cold",
+            "/training/ 示范县 全年 (cold)",
+            f"{county_q}&period=year",
+            cold=True,
+        ),
+        Case(
+            "county_h1_cold", "/training/ 示范县 上半年 (cold)", f"{county_q}&period=h1", cold=True
+        ),
         Case("town_year", "/training/ 城关镇 全年", f"{town_q}&period=year"),
         Case("town_h1", "/training/ 城关镇 上半年", f"{town_q}&period=h1"),
         Case("floor", "floor: 1 GROUP BY pass, 全年", "", sql=floor_query(year)),
@@ -446,8 +456,12 @@ def measure(case: Case, runs: int, warmups: int) -> None:
         case.queries = 1
         case.figure = f"{sum(row[-1] for row in groups):,} 人次 in {len(groups):,} groups"
         return
+    from django.core.cache import cache
+
     client = client_for(case.username)
     for i in range(warmups + runs):
+        if case.cold:
+            cache.clear()
         timer = SqlTimer()
         with connection.execute_wrapper(timer):
             start = time.perf_counter()

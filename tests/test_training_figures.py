@@ -202,6 +202,24 @@ def test_the_grouped_figures_equal_the_per_unit_ones(ledger, county, scope, peri
         assert line.trainees == rows.values("person").distinct().count()
 
 
+@pytest.mark.parametrize("until", [D(2026, 6, 30), D(2026, 7, 1), D(2026, 12, 31)])
+def test_progress_of_many_targets_equals_each_ones(ledger, county, until):
+    farming = TrainingCategory.objects.get(name="种养殖技术")
+    for unit, n in ((county.county, 10), (county.chengguan, 4), (county.dongguan, 2),
+                    (county.qingshan, 3), (county.education, 1)):  # fmt: skip
+        TrainingTarget.objects.get_or_create(year=2026, org=unit, category=None,
+                                             defaults={"attendances": n})  # fmt: skip
+        TrainingTarget.objects.create(year=2026, org=unit, category=farming, attendances=n)
+    TrainingTarget.objects.create(year=2025, org=county.qingshan, attendances=1)
+    targets = list(TrainingTarget.objects.select_related("org", "category"))
+    many = figures.progress_many(targets, lambda year: min(until, D(year, 12, 31)))
+    assert set(many) == {t.pk for t in targets}
+    for t in targets:
+        one = figures.progress(t.org, t.year, until=min(until, D(t.year, 12, 31)),
+                               category=t.category)  # fmt: skip
+        assert many[t.pk] == one, t
+
+
 def test_a_one_county_installation_counts_without_unit_conditions(county, people):
     """When the county is the only tree, its figures skip the unit conditions (`_within`):
     the same numbers as counting every row, and its children's lines still add up."""

@@ -6,6 +6,7 @@ A figure is asked for a *scope* (a unit and everything below it) and a *period* 
 day, both included)."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -173,6 +174,36 @@ def progress(
     if category is not None:
         rows = rows.filter(program__category=category)
     return Progress(unit, year, target_of(unit, year, category), rows.count(), until)
+
+
+def progress_many(
+    targets: list[TrainingTarget], until_in: Callable[[int], datetime.date]
+) -> dict[int, Progress]:
+    """`progress(t.org, t.year, until_in(t.year), t.category)` for each target, keyed by its
+    pk, from one query per county, year and category (rows grouped by counting unit, added up
+    over each target's subtree) instead of one per target."""
+    groups: dict[tuple, list[TrainingTarget]] = {}
+    for t in targets:
+        root_path = "/" + t.org.path.split("/")[1] + "/"
+        groups.setdefault((root_path, t.year, t.category_id), []).append(t)
+    found: dict[int, Progress] = {}
+    for (root_path, year, category), members in groups.items():
+        root = OrgUnit.objects.get(path=root_path)
+        until = until_in(year)
+        rows = attendance_rows(root, Period(datetime.date(year, 1, 1), until))
+        if category is not None:
+            rows = rows.filter(program__category=category)
+        counts = dict(
+            rows.annotate(counting=_counting_unit(root))
+            .values_list("counting")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        paths = dict(OrgUnit.objects.filter(pk__in=counts).values_list("pk", "path"))
+        for t in members:
+            achieved = sum(n for pk, n in counts.items() if paths[pk].startswith(t.org.path))
+            found[t.pk] = Progress(t.org, year, t.attendances, achieved, until)
+    return found
 
 
 def target_of(unit: OrgUnit, year: int, category=None) -> int | None:

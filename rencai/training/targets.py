@@ -123,16 +123,18 @@ def progress_of(target: TrainingTarget, until: datetime.date | None = None) -> f
     )
 
 
-def progress_for_page(request: Any, target: TrainingTarget) -> figures.Progress:
-    """`progress_of(target)` to date, remembered on the request: the 进度滞后 filter and the
+def progress_for_page(request: Any, targets: list[TrainingTarget]) -> dict[int, figures.Progress]:
+    """`progress_of(target)` to date for each of `targets` (`figures.progress_many`: a few
+    grouped queries, not one per row), remembered on the request: the 进度滞后 filter and the
     list's columns ask for the same rows' progress."""
     known = getattr(request, "_target_progress", None)
     if known is None:
         known = {}
         setattr(request, "_target_progress", known)  # noqa: B010 -- a request or a namespace
-    if target.pk not in known:
-        known[target.pk] = progress_of(target)
-    return known[target.pk]
+    missing = [t for t in targets if t.pk not in known]
+    if missing:
+        known.update(figures.progress_many(missing, until_in))
+    return {t.pk: known[t.pk] for t in targets}
 
 
 def is_behind(progress: figures.Progress) -> bool:
@@ -210,8 +212,9 @@ class TargetFilter(django_filters.FilterSet):
         """Progress is a figure of the ledger, not a column: computed for each remaining row."""
         if value != BEHIND:
             return qs
-        rows = qs.select_related("org", "category")
-        behind = [t.pk for t in rows if is_behind(progress_for_page(self.request, t))]
+        rows = list(qs.select_related("org", "category"))
+        progress = progress_for_page(self.request, rows)
+        behind = [t.pk for t in rows if is_behind(progress[t.pk])]
         return qs.filter(pk__in=behind)
 
 
@@ -418,8 +421,9 @@ class TargetViews(RecordViews):
         """The progress columns: to date, each 已完成人次 a link to the ledger rows it counts."""
         if not any(isinstance(s, ProgressShow) for s in shows):
             return super().cells(request, records, shows)
+        progress = progress_for_page(request, records)
         for target in records:
-            target.progress = progress_for_page(request, target)
+            target.progress = progress[target.pk]
             target.behind = target.row_warning = is_behind(target.progress)
         rows = []
         for target, cells in super().cells(request, records, shows):
