@@ -464,10 +464,11 @@ class TargetViews(RecordViews):
                 year=year, category=category, org__in=[c.pk for c in children]
             ).select_related("org", "category")
         }
+        progress_by_pk = progress_for_page(request, list(stored.values()))
         rows = []
         for child in children:
             target = stored.get(child.pk)
-            progress = progress_of(target) if target else None
+            progress = progress_by_pk[target.pk] if target else None
             rows.append(
                 {
                     "unit": child,
