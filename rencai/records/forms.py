@@ -21,6 +21,19 @@ NOT_IN_REGISTER = _("人才库中没有该身份证号的人员（或不在您�
 OUTSIDE = _("该记录不在您的管辖范围内：请选择本单位及下级单位的人员或组织")
 
 
+def person_by_id(user: Any, raw: str, missing: str = NOT_IN_REGISTER) -> Person:
+    """The Person of the register `user` sees whose ID number `raw` is (written as offices write
+    it), or a ValidationError saying why there is none."""
+    try:
+        number = parse_id_number(raw).number
+    except StandardError as exc:
+        raise forms.ValidationError(exc.message) from exc
+    person = Person.objects.visible_to(user).filter(id_number=number).first()
+    if person is None:
+        raise forms.ValidationError(missing)
+    return person
+
+
 def is_editable_list(model: type[models.Model]) -> bool:
     """A list the county keeps as data (categories, pools): offered while in use."""
     names = {f.name for f in model._meta.fields}
@@ -126,14 +139,10 @@ class RecordForm(forms.ModelForm):
 
     def _person(self, name: str, raw: str) -> Person | None:
         try:
-            number = parse_id_number(raw).number
-        except StandardError as exc:
-            self.add_error(name, exc.message)
+            return person_by_id(self.user, raw)
+        except forms.ValidationError as exc:
+            self.add_error(name, exc)
             return None
-        person = Person.objects.visible_to(self.user).filter(id_number=number).first()
-        if person is None:
-            self.add_error(name, NOT_IN_REGISTER)
-        return person
 
     def _post_clean(self) -> None:
         super()._post_clean()

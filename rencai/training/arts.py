@@ -35,7 +35,12 @@ from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
 from rencai.people.sheets import Masked, UnitResolver
 from rencai.records.api import record_viewset
-from rencai.records.forms import NOT_IN_REGISTER, RecordForm, unit_ids_editable_by
+from rencai.records.forms import (
+    NOT_IN_REGISTER,
+    RecordForm,
+    person_by_id,
+    unit_ids_editable_by,
+)
 from rencai.records.sheets import (
     RecordColumn,
     RecordContext,
@@ -50,8 +55,8 @@ from rencai.records.sheets import (
     unit_column,
 )
 from rencai.records.views import RECORD, RecordViews, Show
-from rencai.standards.idnumber import IdNumber, mask_id_number, parse_id_number
-from rencai.standards.text import StandardError, fold
+from rencai.standards.idnumber import IdNumber, mask_id_number
+from rencai.standards.text import fold
 from rencai.training import figures
 from rencai.training.choices import ArtKind
 from rencai.training.filters import FigureFilterForm, FigureFilterSet, UnitFilter
@@ -149,18 +154,11 @@ class MemberForm(forms.Form):
         self.person: Person | None = None
 
     def clean_id_number(self) -> str:
-        raw = self.cleaned_data["id_number"]
-        try:
-            number = parse_id_number(raw).number
-        except StandardError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        found = Person.objects.visible_to(self.user).filter(id_number=number).first()
-        if found is None:
-            raise forms.ValidationError(NOT_IN_REGISTER)
+        found = person_by_id(self.user, self.cleaned_data["id_number"])
         if self.team.members.filter(pk=found.pk).exists():
             raise forms.ValidationError(ALREADY_MEMBER % {"name": found.name})
         self.person = found
-        return number
+        return found.id_number
 
 
 class TeamViews(RecordViews):

@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
-from rencai.standards.idnumber import parse_id_number
-from rencai.standards.text import StandardError
+from rencai.records.forms import person_by_id
 from rencai.training.models import TrainingBase, TrainingCategory, TrainingProgram
 from rencai.widgets import DatePicker
 
@@ -81,15 +80,9 @@ class EnrolForm(forms.Form):
         self.person: Person | None = None
 
     def clean_id_number(self) -> str:
-        raw = self.cleaned_data["id_number"]
-        try:
-            number = parse_id_number(raw).number
-        except StandardError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        person = Person.objects.visible_to(self.user).filter(id_number=number).first()
-        if person is None:
-            raise forms.ValidationError(_("人才库中没有该身份证号的人员，请先登记或用签到表导入"))
+        missing = _("人才库中没有该身份证号的人员，请先登记或用签到表导入")
+        person = person_by_id(self.user, self.cleaned_data["id_number"], missing)
         if self.program.attendances.filter(person=person).exists():  # one 人次 per program
             raise forms.ValidationError(_("该学员已在本培训班次中登记"))
         self.person = person
-        return number
+        return person.id_number
