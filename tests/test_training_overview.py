@@ -164,3 +164,19 @@ def test_the_figures_are_cached_until_a_record_changes(login, personas, training
         [{"program_id": training.qingshan_course.pk, "person_id": people.zhang_san.pk}]
     )
     assert total() == 3  # 张三 at 青山镇's course counts for 城关镇, where he lives
+
+
+def test_units_without_training_or_target_are_left_out_unless_divisions(
+    login, personas, training, county
+):
+    """Townships are always listed (a zero is news); a department only with 人次 or a target."""
+    from rencai.training.models import TrainingTarget
+
+    client = login(personas.county_admin)
+    url = "/training/?year=2026&period=year"
+    table = re.search(r'id="by-unit">(.*?)</table>', client.get(url).content.decode(), re.S)
+    assert "城关镇" in table.group(1) and "青山镇" in table.group(1)
+    assert "县教育局" not in table.group(1)
+    TrainingTarget.objects.create(year=2026, org=county.education, attendances=50)
+    table = re.search(r'id="by-unit">(.*?)</table>', client.get(url).content.decode(), re.S)
+    assert "县教育局" in table.group(1)

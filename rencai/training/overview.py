@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.audit.log import change_mark
-from rencai.orgs.choices import OrgKind
+from rencai.orgs.choices import TOWNSHIP_KINDS, VILLAGE_KINDS, OrgKind
 from rencai.orgs.models import OrgUnit
 from rencai.training import figures
 from rencai.training.choices import EntityKind, OutcomeKind
@@ -86,6 +86,15 @@ def _children(unit: OrgUnit) -> list[OrgUnit]:
     )
 
 
+def _listed(line: figures.UnitLine) -> bool:
+    """A township, street, village or community always has its line (a zero is news there);
+    a department, school or enterprise only when it has 人次 or a target."""
+    divisions = (*TOWNSHIP_KINDS, *VILLAGE_KINDS)
+    return line.unit.kind in divisions or bool(
+        line.attendances or line.progress.achieved or line.progress.target
+    )
+
+
 def _training(unit: OrgUnit, period: figures.Period, year: int, until: datetime.date) -> dict:
     """人次, 人数, organised, categories, children and targets: the ledger's figures."""
     year_to_date = figures.Period(datetime.date(year, 1, 1), until)
@@ -115,6 +124,7 @@ def _training(unit: OrgUnit, period: figures.Period, year: int, until: datetime.
                 _ledger(line.unit, year_to_date),
             )
             for line in summary.lines
+            if _listed(line)
         ],
         "mismatches": figures.decomposition_mismatches(unit, year),
     }
