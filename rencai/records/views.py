@@ -67,6 +67,12 @@ class Cell:
     badge: str = ""  # a Bootstrap colour: the value shown as a badge (进度滞后)
 
 
+def posted(request: HttpRequest) -> Any:
+    """The form data of a POST (an empty POST too: it must show "required" errors, not a blank
+    form), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def display(value: Any) -> str:
     """How a value reads on a page: dates as 2026-03-15, 是/否, no trailing zeros, — for none."""
     if value is None or value == "":
@@ -241,7 +247,7 @@ class RecordViews:
             if f.is_relation and f.related_model.__name__ == "OrgUnit"
         }
         initial.update(request.GET.dict())  # ?team=3 from a parent record's page
-        form = self.form(request.POST or None, user=request.user, initial=initial)
+        form = self.form(posted(request), user=request.user, initial=initial)
         if request.method == "POST" and form.is_valid() and (record := self.save(request, form)):
             messages.success(request, _("已登记%(what)s：%(name)s") % self._names(record))
             return redirect(self.url_name("detail"), pk=record.pk)
@@ -250,7 +256,7 @@ class RecordViews:
 
     def edit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = get_object_or_404(self.editable(request), pk=pk)
-        form = self.form(request.POST or None, instance=record, user=request.user)
+        form = self.form(posted(request), instance=record, user=request.user)
         if request.method == "POST" and form.is_valid() and self.save(request, form):
             messages.success(request, _("已保存%(what)s：%(name)s") % self._names(record))
             return redirect(self.url_name("detail"), pk=record.pk)

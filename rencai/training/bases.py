@@ -51,7 +51,7 @@ from rencai.records.sheets import (
     unit,
     unit_column,
 )
-from rencai.records.views import RECORD, RecordViews, Show, display
+from rencai.records.views import RECORD, RecordViews, Show, display, posted
 from rencai.standards.text import fold
 from rencai.training.choices import BaseStatus, LivestockUnit
 from rencai.training.filters import UnitFilter
@@ -808,7 +808,7 @@ class InspectionViews(RecordViews):
 
     def item_edit(self, request: HttpRequest, pk: int) -> HttpResponse:
         item = self._editable_item(request, pk)
-        form = ItemForm(request.POST or None, instance=item, user=request.user)
+        form = ItemForm(posted(request), instance=item, user=request.user)
         if request.method == "POST" and form.is_valid():
             with transaction.atomic():
                 form.save()

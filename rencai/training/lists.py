@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
+from rencai.records.views import posted
 from rencai.training.models import Pool, TrainingCategory
 
 # slug → (model, the related name whose rows use an entry, the fields an office edits)
@@ -42,7 +43,7 @@ def entries(request: HttpRequest, slug: str) -> HttpResponse:
     """The list with how many records use each entry; the county office also adds here."""
     model, used_by, _fields = _list(slug)
     manages = roles.manages_lists(request.user)
-    form = _form(slug, request.POST or None) if manages else None
+    form = _form(slug, posted(request)) if manages else None
     if request.method == "POST":
         if form is None:
             return HttpResponse(status=403)
@@ -69,7 +70,7 @@ def entries(request: HttpRequest, slug: str) -> HttpResponse:
 def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     model, _used_by, _fields = _list(slug)
     entry = get_object_or_404(model, pk=pk)
-    form = _form(slug, request.POST or None, instance=entry)
+    form = _form(slug, posted(request), instance=entry)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("已保存“%(n)s”") % {"n": entry.name})

@@ -16,7 +16,7 @@ from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.listing import filtered, page_of
 from rencai.people.models import Person
-from rencai.records.views import export_response
+from rencai.records.views import export_response, posted
 from rencai.training.filters import AttendanceFilter, ProgramFilter
 from rencai.training.forms import EnrolForm, ProgramForm
 from rencai.training.ledger import write_ledger
@@ -131,7 +131,7 @@ def _save(request: HttpRequest, form: ProgramForm) -> TrainingProgram | None:
 @allow(roles.edits_records)
 def program_create(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(
-        request.POST or None, user=request.user, initial={"organiser": request.user.org_id}
+        posted(request), user=request.user, initial={"organiser": request.user.org_id}
     )
     if request.method == "POST" and form.is_valid() and (program := _save(request, form)):
         messages.success(request, _("已登记培训班次 %(name)s") % {"name": program.name})
@@ -142,7 +142,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
 @allow(roles.edits_records)
 def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     program = _editable_program(request, pk)
-    form = ProgramForm(request.POST or None, instance=program, user=request.user)
+    form = ProgramForm(posted(request), instance=program, user=request.user)
     if request.method == "POST" and form.is_valid() and _save(request, form):
         messages.success(request, _("已保存培训班次 %(name)s") % {"name": program.name})
         return redirect("training:program_detail", pk=program.pk)
