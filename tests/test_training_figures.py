@@ -194,6 +194,7 @@ def test_the_grouped_figures_equal_the_per_unit_ones(ledger, county, scope, peri
         assert line.trainees == figures.trainees(line.unit, period)
         assert line.progress == figures.progress(line.unit, 2026, until=until)
     categories = figures.by_category(unit, period)
+    assert summary.categories == categories
     assert {c.name: c.attendances for c in categories} == figures.attendances_by_category(
         unit, period
     )
@@ -240,6 +241,9 @@ def test_a_one_county_installation_counts_without_unit_conditions(county, people
     for line in lines:
         assert line.attendances == figures.attendances(line.unit, year)
         assert line.trainees == figures.trainees(line.unit, year)
+    summary = figures.ledger_summary(county.county, children, year, 2026, D(2026, 12, 31))
+    assert summary.categories == figures.by_category(county.county, year)
+    assert (summary.attendances, summary.trainees) == (3, 3)
 
 
 def test_a_period_cannot_end_before_it_starts():

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from rencai.orgs.models import OrgUnit
+from rencai.people.models import Person
 from rencai.training.choices import EntityKind, OutcomeKind
 from rencai.training.models import (
     ArtTeam,
@@ -254,6 +255,7 @@ class LedgerSummary:
     trainees: int  # 培训人数
     achieved: int  # 培训人次 from 1 January to `until` (the scope's own target progress)
     lines: list[UnitLine]  # the same for each child unit, with its target
+    categories: list[CategoryLine]  # 培训人次 and 培训人数 by category, largest first
 
 
 def _counting_unit(unit: OrgUnit):
@@ -268,25 +270,55 @@ def _counting_unit(unit: OrgUnit):
     )
 
 
+def _outside_organiser(unit: OrgUnit):
+    """For a row of a trainee from outside the county, the organiser it counts under (the 口径
+    of `attendance_rows`); None for everyone else, who counts at their home unit."""
+    if _county_is_everything(unit):
+        return Value(None, output_field=IntegerField())
+    return Case(
+        When(~Q(person__home_org__in=list(_root_ids(unit))), then=F("program__organiser")),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
 def ledger_summary(
     unit: OrgUnit, children: list[OrgUnit], period: Period, year: int, until: datetime.date
 ) -> LedgerSummary:
-    """`attendances`, `trainees` and the year-to-`until` 人次 of `unit` and of each of its
-    `children` (units directly under it, with `progress(child, year, until)`) — the same numbers
-    as those functions give, from one query over `unit`'s rows grouped by person and counting
-    unit: a row belongs to the child whose subtree holds its counting unit, and a person is
+    """`attendances`, `trainees`, the year-to-`until` 人次 and the categories of `unit`, and the
+    same (with `progress(child, year, until)`) for each of its `children` (units directly under
+    it) — the numbers those functions give, from one query: `unit`'s rows counted per person
+    (and, for a trainee from outside the county, per organiser) *before* the join that finds
+    the person's home unit, so the million-row side is aggregated once, without joins to
+    Person. A row belongs to the child whose subtree holds its counting unit; a person is
     counted once wherever they appear."""
     year_start = datetime.date(year, 1, 1)
     window = Period(min(period.start, year_start), max(period.end, until))
     in_period = Q(program__end_date__gte=period.start, program__end_date__lte=period.end)
     in_year = Q(program__end_date__gte=year_start, program__end_date__lte=until)
-    rows = (
+    categories = dict(TrainingCategory.objects.values_list("pk", "name"))
+    by_category = {
+        f"c{pk}": Count("id", filter=in_period & Q(program__category=pk)) for pk in categories
+    }
+    inner = (
         attendance_rows(unit, window)
-        .annotate(counting=_counting_unit(unit))
-        .values_list("person", "counting")
-        .annotate(n=Count("id", filter=in_period), ytd=Count("id", filter=in_year))
+        .annotate(who=F("person"), outside=_outside_organiser(unit))
+        .values("who", "outside")
+        .annotate(n=Count("id", filter=in_period), ytd=Count("id", filter=in_year), **by_category)
         .order_by()
     )
+    sql, params = inner.query.sql_with_params()
+    qn = connection.ops.quote_name
+    columns = ["who", "outside", "n", "ytd", *by_category]
+    select = ", ".join(f"t.{qn(c)}" for c in columns)
+    person = qn(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {select}, p.{qn('home_org_id')} FROM ({sql}) t"
+            f" JOIN {person} p ON p.{qn('id')} = t.{qn('who')}",
+            params,
+        )
+        rows = cursor.fetchall()
     child_by_path = {c.path: c.pk for c in children}
     depth = len(unit.path)
     child_of: dict[int, int | None] = {}
@@ -297,19 +329,26 @@ def ledger_summary(
     ytd = dict.fromkeys(child_by_path.values(), 0)
     people: dict[int, set[int]] = {pk: set() for pk in child_by_path.values()}
     everyone: set[int] = set()
+    per_category = [0] * len(by_category)
+    category_people: list[set[int]] = [set() for _c in by_category]
     total = total_ytd = 0
-    for person, counting, in_p, in_y in rows:
+    for who, outside, in_p, in_y, *rest in rows:
+        home = rest.pop()
         total += in_p
         total_ytd += in_y
         if in_p:
-            everyone.add(person)
-        child = child_of.get(counting)
+            everyone.add(who)
+        for i, count in enumerate(rest):
+            if count:
+                per_category[i] += count
+                category_people[i].add(who)
+        child = child_of.get(outside if outside is not None else home)
         if child is None:
             continue  # counted at `unit` itself or below a child not listed
         n[child] += in_p
         ytd[child] += in_y
         if in_p:
-            people[child].add(person)
+            people[child].add(who)
     targets = dict(
         TrainingTarget.objects.filter(year=year, org__in=children, category=None).values_list(
             "org", "attendances"
@@ -321,7 +360,15 @@ def ledger_summary(
         )
         for c in children
     ]
-    return LedgerSummary(total, len(everyone), total_ytd, lines)
+    category_lines = sorted(
+        (
+            CategoryLine(pk, categories[pk], per_category[i], len(category_people[i]))
+            for i, pk in enumerate(categories)
+            if per_category[i]
+        ),
+        key=lambda line: (-line.attendances, line.name),
+    )
+    return LedgerSummary(total, len(everyone), total_ytd, lines, category_lines)
 
 
 @dataclass(frozen=True)

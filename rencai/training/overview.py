@@ -100,20 +100,21 @@ def _training(unit: OrgUnit, period: figures.Period, year: int, until: datetime.
     year_to_date = figures.Period(datetime.date(year, 1, 1), until)
     summary = figures.ledger_summary(unit, _children(unit), period, year, until)
     own = figures.Progress(unit, year, figures.target_of(unit, year), summary.achieved, until)
+    if OrgUnit.objects.is_sole_root(unit):  # every organiser is in the scope: the same rows
+        organised = summary.attendances
+    else:
+        organised = figures.organised_attendances(unit, period)
     return {
         "total": (summary.attendances, _ledger(unit, period)),
         "people": (summary.trainees, _ledger(unit, period, per_person=1)),
-        "organised": (
-            figures.organised_attendances(unit, period),
-            _ledger(unit, period, organised=1),
-        ),
+        "organised": (organised, _ledger(unit, period, organised=1)),
         "by_category": [
             (
                 line,
                 _ledger(unit, period, category=line.category_id),
                 _ledger(unit, period, category=line.category_id, per_person=1),
             )
-            for line in figures.by_category(unit, period)
+            for line in summary.categories
         ],
         "own_progress": (own, _ledger(unit, year_to_date)),
         "by_unit": [
