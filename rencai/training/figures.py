@@ -296,6 +296,8 @@ def ledger_summary(
     window = Period(min(period.start, year_start), max(period.end, until))
     in_period = Q(program__end_date__gte=period.start, program__end_date__lte=period.end)
     in_year = Q(program__end_date__gte=year_start, program__end_date__lte=until)
+    if window == period:
+        in_period = Q()  # every row of the window is in the period: no test per row
     categories = dict(TrainingCategory.objects.values_list("pk", "name"))
     by_category = {
         f"c{pk}": Count("id", filter=in_period & Q(program__category=pk)) for pk in categories
@@ -304,7 +306,9 @@ def ledger_summary(
         attendance_rows(unit, window)
         .annotate(who=F("person"), outside=_outside_organiser(unit))
         .values("who", "outside")
-        .annotate(n=Count("id", filter=in_period), ytd=Count("id", filter=in_year), **by_category)
+        .annotate(
+            n=Count("id", filter=in_period or None), ytd=Count("id", filter=in_year), **by_category
+        )
         .order_by()
     )
     sql, params = inner.query.sql_with_params()
