@@ -83,11 +83,15 @@ def record_viewset(
     extra: dict[str, serializers.Field] | None = None,
     base: type[RecordSerializer] = RecordSerializer,
     annotate: dict[str, Any] | None = None,
+    prefetch: Sequence[str] = (),
+    doc: str = "",
 ) -> type[viewsets.ModelViewSet]:
     """A ModelViewSet over `model.objects.visible_to(user)` (writes: `editable_by`) with the
     model `fields`, plus `<person>_name` for each person reference and the `extra` fields;
-    `base` adds a record type's own fields and checks (a RecordSerializer subclass);
-    `annotate` computes values its read-only fields show (counts) in the list's one query."""
+    `base` adds a record type's own fields and checks (a RecordSerializer subclass, whose own
+    `Meta` options such as `validators` carry over); `annotate` computes values its read-only
+    fields show (counts) and `prefetch` loads nested rows, in the list's few queries; `doc`
+    describes the endpoint in the API documentation."""
     persons = [
         f.name
         for f in model._meta.fields
@@ -95,7 +99,8 @@ def record_viewset(
     ]
     declared = {**person_names(*persons), **(extra or {})}
     shown = ["id", *fields, *declared, *base._declared_fields]
-    meta = type("Meta", (), {"model": model, "fields": shown})
+    meta_bases = (base.Meta,) if hasattr(base, "Meta") else ()
+    meta = type("Meta", meta_bases, {"model": model, "fields": shown})
     serializer = type(f"{model.__name__}Serializer", (base,), {"Meta": meta, **declared})
 
     class RecordViewSet(AttributedMixin, viewsets.ModelViewSet):
@@ -110,7 +115,8 @@ def record_viewset(
                 rows = model.objects.visible_to(user)
             else:
                 rows = model.objects.editable_by(user)
-            return rows.select_related(*related).annotate(**(annotate or {})).order_by("-id")
+            rows = rows.select_related(*related).prefetch_related(*prefetch)
+            return rows.annotate(**(annotate or {})).order_by("-id")
 
         def perform_create(self, serializer: serializers.Serializer) -> None:
             with transaction.atomic():
@@ -130,5 +136,5 @@ def record_viewset(
             return Response(status=204)
 
     RecordViewSet.__name__ = f"{model.__name__}ViewSet"
-    RecordViewSet.__doc__ = f"{model._meta.verbose_name_plural}：本辖区内的记录。"
+    RecordViewSet.__doc__ = doc or f"{model._meta.verbose_name_plural}：本辖区内的记录。"
     return RecordViewSet

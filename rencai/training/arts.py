@@ -34,7 +34,7 @@ from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
 from rencai.people.sheets import Masked, UnitResolver
-from rencai.records.api import record_viewset
+from rencai.records.api import RecordSerializer, record_viewset
 from rencai.records.forms import (
     NOT_IN_REGISTER,
     RecordForm,
@@ -702,16 +702,7 @@ class PersonRef(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-_TeamViewSet = record_viewset(
-    ArtTeam,
-    TeamFilter,
-    ["name", "kind", "org", "members"],
-    related=("org",),
-    extra={"member_list": PersonRef(source="members", many=True, read_only=True)},
-)
-
-
-class TeamSerializer(_TeamViewSet.serializer_class):
+class TeamSerializer(RecordSerializer):
     """`members` are written as person ids of the register the caller sees; the members a team
     already has may be kept even when the caller does not see them."""
 
@@ -739,28 +730,19 @@ class TeamSerializer(_TeamViewSet.serializer_class):
         return attrs
 
 
-class TeamViewSet(_TeamViewSet):
-    """文艺团队：本辖区内的团队及其成员（成员只给出 id 和姓名）。"""
-
-    serializer_class = TeamSerializer
-
-    def get_queryset(self) -> QuerySet:
-        return super().get_queryset().prefetch_related("members")
-
-
-_PerformanceViewSet = record_viewset(
-    Performance,
-    PerformanceFilter,
-    ["team", "date", "village", "programme", "audience"],
-    related=("team", "village"),
-    extra={
-        "team_name": serializers.CharField(source="team.name", read_only=True),
-        "village_name": serializers.CharField(source="village.name_path", read_only=True),
-    },
+TeamViewSet = record_viewset(
+    ArtTeam,
+    TeamFilter,
+    ["name", "kind", "org", "members"],
+    related=("org",),
+    extra={"member_list": PersonRef(source="members", many=True, read_only=True)},
+    base=TeamSerializer,
+    prefetch=("members",),
+    doc="文艺团队：本辖区内的团队及其成员（成员只给出 id 和姓名）。",
 )
 
 
-class PerformanceSerializer(_PerformanceViewSet.serializer_class):
+class PerformanceSerializer(RecordSerializer):
     """The team: one the caller knows of; the place: any unit of the county — as on the web
     form, and the record must touch the caller's jurisdiction (checked by `validate`)."""
 
@@ -777,10 +759,18 @@ class PerformanceSerializer(_PerformanceViewSet.serializer_class):
         )
 
 
-class PerformanceViewSet(_PerformanceViewSet):
-    """演出：本辖区团队的演出和在本辖区举办的演出。"""
-
-    serializer_class = PerformanceSerializer
+PerformanceViewSet = record_viewset(
+    Performance,
+    PerformanceFilter,
+    ["team", "date", "village", "programme", "audience"],
+    related=("team", "village"),
+    extra={
+        "team_name": serializers.CharField(source="team.name", read_only=True),
+        "village_name": serializers.CharField(source="village.name_path", read_only=True),
+    },
+    base=PerformanceSerializer,
+    doc="演出：本辖区团队的演出和在本辖区举办的演出。",
+)
 
 
 VIEWS = [TeamViews(), PerformanceViews()]

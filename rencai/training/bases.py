@@ -37,7 +37,7 @@ from rencai.accounts.access import allow
 from rencai.imports.reader import cell_text
 from rencai.imports.sheets import NEW, UNCHANGED, UPDATED, CellError, Column, RowPlan, register
 from rencai.people.sheets import UnitResolver
-from rencai.records.api import record_viewset
+from rencai.records.api import RecordSerializer, record_viewset
 from rencai.records.forms import RecordForm, unit_ids_editable_by
 from rencai.records.sheets import (
     RecordColumn,
@@ -1334,33 +1334,23 @@ BASE_FIELDS = [
     "notes",
 ]
 
-_BaseViewSet = record_viewset(
+BaseViewSet = record_viewset(
     TrainingBase,
     BaseFilter,
     BASE_FIELDS,
     related=("org",),
     extra={"livestock": LivestockOut(many=True, read_only=True)},
+    prefetch=("livestock",),
+    doc="实训基地：本辖区内的基地，存栏只读附带（修改存栏用 training/livestock）。",
 )
-
-
-class BaseViewSet(_BaseViewSet):
-    """实训基地：本辖区内的基地，存栏只读附带（修改存栏用 training/livestock）。"""
-
-    def get_queryset(self) -> QuerySet:
-        return super().get_queryset().prefetch_related("livestock")
 
 
 def _instance(serializer: serializers.Serializer, model: type[models.Model]) -> Any:
     return serializer.instance if isinstance(serializer.instance, model) else None
 
 
-_LivestockViewSet = record_viewset(
-    Livestock, LivestockFilter, ["base", "kind", "count", "unit"], related=("base",)
-)
-
-
-class LivestockRecordSerializer(_LivestockViewSet.serializer_class):
-    class Meta(_LivestockViewSet.serializer_class.Meta):
+class LivestockRecordSerializer(RecordSerializer):
+    class Meta:
         validators: list = []  # a kind twice is refused below, with a message that says so
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -1381,24 +1371,20 @@ class LivestockRecordSerializer(_LivestockViewSet.serializer_class):
         return super().validate(attrs)
 
 
-class LivestockViewSet(_LivestockViewSet):
-    """存栏：本辖区内基地的存栏，一个品种一行。"""
-
-    serializer_class = LivestockRecordSerializer
+LivestockViewSet = record_viewset(
+    Livestock,
+    LivestockFilter,
+    ["base", "kind", "count", "unit"],
+    related=("base",),
+    base=LivestockRecordSerializer,
+    doc="存栏：本辖区内基地的存栏，一个品种一行。",
+)
 
 
 INSPECTION_FIELDS = ["org", "base", "date", "inspectors", "findings"]
 
-_InspectionViewSet = record_viewset(
-    Inspection,
-    InspectionFilter,
-    INSPECTION_FIELDS,
-    related=("org", "base"),
-    extra={"items": ItemOut(many=True, read_only=True), "closed": InspectionClosed()},
-)
 
-
-class InspectionRecordSerializer(_InspectionViewSet.serializer_class):
+class InspectionRecordSerializer(RecordSerializer):
     """An inspection of a base takes the base's unit; `org` is needed only without a base."""
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -1421,24 +1407,19 @@ class InspectionRecordSerializer(_InspectionViewSet.serializer_class):
         return super().validate(attrs)
 
 
-class InspectionViewSet(_InspectionViewSet):
-    """督导检查：本辖区内的检查，整改事项只读附带（修改用 training/rectification-items）。"""
-
-    serializer_class = InspectionRecordSerializer
-
-    def get_queryset(self) -> QuerySet:
-        return super().get_queryset().prefetch_related("items")
-
-
-_ItemViewSet = record_viewset(
-    RectificationItem,
-    ItemFilter,
-    ["inspection", "description", "owner", "due_on", "done_on"],
-    related=("inspection",),
+InspectionViewSet = record_viewset(
+    Inspection,
+    InspectionFilter,
+    INSPECTION_FIELDS,
+    related=("org", "base"),
+    extra={"items": ItemOut(many=True, read_only=True), "closed": InspectionClosed()},
+    base=InspectionRecordSerializer,
+    prefetch=("items",),
+    doc="督导检查：本辖区内的检查，整改事项只读附带（修改用 training/rectification-items）。",
 )
 
 
-class ItemRecordSerializer(_ItemViewSet.serializer_class):
+class ItemRecordSerializer(RecordSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         instance = _instance(self, RectificationItem)
         inspection = attrs.get("inspection", getattr(instance, "inspection", None))
@@ -1451,10 +1432,14 @@ class ItemRecordSerializer(_ItemViewSet.serializer_class):
         return super().validate(attrs)
 
 
-class ItemViewSet(_ItemViewSet):
-    """整改事项：本辖区内督导检查的整改事项。"""
-
-    serializer_class = ItemRecordSerializer
+ItemViewSet = record_viewset(
+    RectificationItem,
+    ItemFilter,
+    ["inspection", "description", "owner", "due_on", "done_on"],
+    related=("inspection",),
+    base=ItemRecordSerializer,
+    doc="整改事项：本辖区内督导检查的整改事项。",
+)
 
 
 VIEWS = [BaseViews(), InspectionViews()]

@@ -1,21 +1,17 @@
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rencai.orgs.forms import unit_choice_field
-from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
-from rencai.records.forms import person_by_id
-from rencai.training.models import TrainingBase, TrainingCategory, TrainingProgram
-from rencai.widgets import DatePicker
+from rencai.records.forms import RecordForm, person_by_id
+from rencai.training.models import TrainingProgram
 
 
-class ProgramForm(forms.ModelForm):
-    """Create or edit a 培训班次. Every choice is limited to the user's jurisdiction (plus what
-    the program already has, so an edit never forces a change)."""
+class ProgramForm(RecordForm):
+    """Create or edit a 培训班次: the record form's scoped choices (organiser among the units
+    the user may assign, base among the bases they see, categories in use — keeping what the
+    program already has), no negative hours or subsidy, and the end not before the start."""
 
     wide_fields = ("notes",)
 
@@ -35,36 +31,12 @@ class ProgramForm(forms.ModelForm):
             "funding_source",
             "notes",
         ]
-        widgets = {
-            "start_date": DatePicker(),
-            "end_date": DatePicker(),
-            "notes": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        instance = self.instance
-        self.fields["organiser"] = unit_choice_field(
-            OrgUnit.objects.assignable_by(user, keep=(instance.organiser_id,)), _("主办单位")
-        )
-        self.fields["base"].queryset = TrainingBase.objects.filter(
-            Q(pk__in=TrainingBase.objects.visible_to(user).values("pk"))
-            | Q(pk=instance.base_id or 0)
-        )
-        self.fields["category"].queryset = TrainingCategory.objects.filter(
-            Q(is_active=True) | Q(pk=instance.category_id or 0)
-        )
-        self.order_fields(self.Meta.fields)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("结束日期不能早于开始日期"))
-        for name in ("hours", "subsidy_per_attendance"):
-            value = data.get(name)
-            if value is not None and value < Decimal(0):
-                self.add_error(name, _("不能为负数"))
         return data
 
 

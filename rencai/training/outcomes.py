@@ -983,21 +983,16 @@ def _applied(serializer: serializers.Serializer, attrs: dict[str, Any]) -> Any:
     return record
 
 
-def ruled_viewset(viewset: type, rules: Callable[[Any], Problems]) -> type:
-    """`viewset` whose writes also pass `rules` (a 400 naming the field, in Chinese)."""
-    base = viewset.serializer_class
+def ruled(rules: Callable[[Any], Problems]) -> type[RecordSerializer]:
+    """A record serializer whose writes also pass `rules` (a 400 naming the field, in Chinese)."""
 
-    def validate(self: Any, attrs: dict[str, Any]) -> dict[str, Any]:
-        if problems := rules(_applied(self, attrs)):
-            raise ValidationError({name: [message] for name, message in problems})
-        return base.validate(self, attrs)
+    class Ruled(RecordSerializer):
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if problems := rules(_applied(self, attrs)):
+                raise ValidationError({name: [message] for name, message in problems})
+            return super().validate(attrs)
 
-    checked = type(base.__name__, (base,), {"validate": validate, "__module__": __name__})
-    return type(
-        viewset.__name__,
-        (viewset,),
-        {"serializer_class": checked, "__doc__": viewset.__doc__, "__module__": __name__},
-    )
+    return Ruled
 
 
 class OutcomeSerializer(RecordSerializer):
@@ -1071,27 +1066,23 @@ ROUTES: list[tuple[str, Any, str]] = [
     ("training/outcomes", OutcomeViewSet, "training-outcome"),
     (
         "training/mentorships",
-        ruled_viewset(
-            record_viewset(
-                Mentorship,
-                MentorshipFilter,
-                ["master", "apprentice", "craft", "start_date", "end_date", "status", "result"],
-                related=("master", "apprentice"),
-            ),
-            mentorship_problems,
+        record_viewset(
+            Mentorship,
+            MentorshipFilter,
+            ["master", "apprentice", "craft", "start_date", "end_date", "status", "result"],
+            related=("master", "apprentice"),
+            base=ruled(mentorship_problems),
         ),
         "training-mentorship",
     ),
     (
         "training/pool-members",
-        ruled_viewset(
-            record_viewset(
-                PoolMembership,
-                PoolMembershipFilter,
-                ["pool", "person", "entered_on", "status", "exited_on", "exit_reason"],
-                related=("pool", "person"),
-            ),
-            membership_problems,
+        record_viewset(
+            PoolMembership,
+            PoolMembershipFilter,
+            ["pool", "person", "entered_on", "status", "exited_on", "exit_reason"],
+            related=("pool", "person"),
+            base=ruled(membership_problems),
         ),
         "training-pool-member",
     ),
