@@ -483,12 +483,15 @@ def measure(case: Case, runs: int, warmups: int) -> None:
 def capture(case: Case, repeat: int = 3) -> list[dict]:
     """The case's queries with the median time of `repeat` captured requests each (the same
     request issues the same queries in the same order), slowest first."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = client_for(case.username)
     rounds = []
     for _ in range(repeat):
+        if case.cold:
+            cache.clear()
         with CaptureQueriesContext(connection) as captured:
             client.get(case.path)
         rounds.append(captured.captured_queries)

@@ -6,6 +6,7 @@ A figure is asked for a *scope* (a unit and everything below it) and a *period* 
 day, both included)."""
 
 import datetime
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,6 +25,8 @@ from rencai.training.models import (
     Mentorship,
     Outcome,
     Performance,
+    ProgramTally,
+    TraineeTally,
     TrainingCategory,
     TrainingTarget,
 )
@@ -181,8 +184,8 @@ def progress_many(
     targets: list[TrainingTarget], until_in: Callable[[int], datetime.date]
 ) -> dict[int, Progress]:
     """`progress(t.org, t.year, until_in(t.year), t.category)` for each target, keyed by its
-    pk, from one query per county, year and category (rows grouped by counting unit, added up
-    over each target's subtree) instead of one per target."""
+    pk, from one query per county, year and category over the ledger's tallies (人次 grouped by
+    counting unit, added up over each target's subtree) instead of one per target."""
     groups: dict[tuple, list[TrainingTarget]] = {}
     for t in targets:
         root_path = "/" + t.org.path.split("/")[1] + "/"
@@ -191,15 +194,10 @@ def progress_many(
     for (root_path, year, category), members in groups.items():
         root = OrgUnit.objects.get(path=root_path)
         until = until_in(year)
-        rows = attendance_rows(root, Period(datetime.date(year, 1, 1), until))
+        rows = _counting_tallies(root, Period(datetime.date(year, 1, 1), until))
         if category is not None:
             rows = rows.filter(program__category=category)
-        counts = dict(
-            rows.annotate(counting=_counting_unit(root))
-            .values_list("counting")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+        counts = dict(rows.values_list("counting").annotate(n=Sum("attendances")).order_by())
         paths = dict(OrgUnit.objects.filter(pk__in=counts).values_list("pk", "path"))
         for t in members:
             achieved = sum(n for pk, n in counts.items() if paths[pk].startswith(t.org.path))
@@ -258,18 +256,6 @@ class LedgerSummary:
     categories: list[CategoryLine]  # 培训人次 and 培训人数 by category, largest first
 
 
-def _counting_unit(unit: OrgUnit):
-    """The unit a 人次 row counts for: the trainee's home unit, or the organiser for a trainee
-    from outside the county (the 口径 of `attendance_rows`)."""
-    if _county_is_everything(unit):
-        return F("person__home_org")
-    return Case(
-        When(person__home_org__in=list(_root_ids(unit)), then=F("person__home_org")),
-        default=F("program__organiser"),
-        output_field=IntegerField(),
-    )
-
-
 def _outside_organiser(unit: OrgUnit):
     """For a row of a trainee from outside the county, the organiser it counts under (the 口径
     of `attendance_rows`); None for everyone else, who counts at their home unit."""
@@ -287,10 +273,213 @@ def ledger_summary(
 ) -> LedgerSummary:
     """`attendances`, `trainees`, the year-to-`until` 人次 and the categories of `unit`, and the
     same (with `progress(child, year, until)`) for each of its `children` (units directly under
-    it) — the numbers those functions give, from one query: `unit`'s rows counted per person
-    (and, for a trainee from outside the county, per organiser) *before* the join that finds
-    the person's home unit, so the million-row side is aggregated once, without joins to
-    Person. A row belongs to the child whose subtree holds its counting unit; a person is
+    it) — the numbers those functions give, from the ledger's tallies when the period is a whole
+    year or half-year (`_tallied_summary`), else from the ledger rows (`_counted_summary`)."""
+    halves = _whole_halves(period)
+    if halves is None:
+        return _counted_summary(unit, children, period, year, until)
+    return _tallied_summary(unit, children, period, halves, year, until)
+
+
+def _whole_halves(period: Period) -> Q | None:
+    """For a period that is a whole year or half-year, the TraineeTally rows with 人次 in it."""
+    year = period.start.year
+    if period == Period.year(year):
+        return Q(h1__gt=0) | Q(h2__gt=0)
+    if period == Period.half(year, 1):
+        return Q(h1__gt=0)
+    if period == Period.half(year, 2):
+        return Q(h2__gt=0)
+    return None
+
+
+def _child_of(unit: OrgUnit, children: list[OrgUnit]) -> dict[int, int | None]:
+    """Every unit of `unit`'s subtree → the child (of `children`) whose subtree holds it, or
+    None (`unit` itself, or below a child not listed)."""
+    child_by_path = {c.path: c.pk for c in children}
+    depth = len(unit.path)
+    child_of: dict[int, int | None] = {}
+    for pk, path in OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", "path"):
+        head = path[depth:].split("/", 1)[0]
+        child_of[pk] = child_by_path.get(f"{unit.path}{head}/") if head else None
+    return child_of
+
+
+def _summary(
+    unit: OrgUnit,
+    children: list[OrgUnit],
+    year: int,
+    until: datetime.date,
+    totals: tuple[int, int, int],
+    n: Counter,
+    ytd: Counter,
+    people: Counter,
+    categories: tuple[Counter, Counter],
+) -> LedgerSummary:
+    """The LedgerSummary of counts made per child unit (`n`, `ytd`, `people`) and per category
+    pk (人次, 人数); `totals` is (人次, 人数, year-to-date 人次) of the scope."""
+    targets = dict(
+        TrainingTarget.objects.filter(year=year, org__in=children, category=None).values_list(
+            "org", "attendances"
+        )
+    )
+    lines = [
+        UnitLine(c, n[c.pk], people[c.pk], Progress(c, year, targets.get(c.pk), ytd[c.pk], until))
+        for c in children
+    ]
+    per_category, category_people = categories
+    names = dict(TrainingCategory.objects.filter(pk__in=per_category).values_list("pk", "name"))
+    category_lines = sorted(
+        (
+            CategoryLine(pk, names[pk], count, category_people[pk])
+            for pk, count in per_category.items()
+            if count
+        ),
+        key=lambda line: (-line.attendances, line.name),
+    )
+    attendances, trainees, achieved = totals
+    return LedgerSummary(attendances, trainees, achieved, lines, category_lines)
+
+
+def _tallied_summary(
+    unit: OrgUnit,
+    children: list[OrgUnit],
+    period: Period,
+    active: Q,
+    year: int,
+    until: datetime.date,
+) -> LedgerSummary:
+    """`ledger_summary` of a whole year or half-year, from the tallies (rencai/training/tally.py)
+    — the same 口径 as `attendance_rows`, read from far fewer rows:
+
+    - 人次 (in the period, by child and category; year to `until`) from ProgramTally: counts per
+      program and home unit, joined to the programs of the window, grouped by counting unit;
+    - 培训人数 of the scope's own residents from TraineeTally: one row per person, year and
+      category (0 = all) with 人次 in the period's halves, joined to Person for the home unit
+      now — a person has one home, so the counts add up over units;
+    - 培训人数 of trainees from outside the county (counted under the organiser, `unit` not the
+      whole installation): their few rows, found through ProgramTally, read from the ledger."""
+    year_start = datetime.date(year, 1, 1)
+    window = Period(min(period.start, year_start), max(period.end, until))
+    in_period = Q(program__end_date__gte=period.start, program__end_date__lte=period.end)
+    in_year = Q(program__end_date__gte=year_start, program__end_date__lte=until)
+    everything = _county_is_everything(unit)
+    grouped = (
+        _counting_tallies(unit, window)
+        .annotate(cat=F("program__category"))
+        .values("counting", "cat")
+        .annotate(n=Sum("attendances", filter=in_period), ytd=Sum("attendances", filter=in_year))
+        .order_by()
+    )
+    child_of = _child_of(unit, children)
+    n: Counter = Counter()
+    ytd: Counter = Counter()
+    per_category: Counter = Counter()
+    total = total_ytd = 0
+    for row in grouped:
+        child = child_of.get(row["counting"])
+        in_p, in_y = row["n"] or 0, row["ytd"] or 0
+        total += in_p
+        total_ytd += in_y
+        per_category[row["cat"]] += in_p
+        if child is not None:
+            n[child] += in_p
+            ytd[child] += in_y
+
+    residents = TraineeTally.objects.filter(active, year=period.start.year)
+    if not OrgUnit.objects.is_sole_root(unit):
+        residents = residents.filter(person__home_org__in=OrgUnit.objects.subtree_ids(unit))
+    people: Counter = Counter()
+    trainees = 0
+    for home, count in (
+        residents.filter(category=0)
+        .values_list("person__home_org")
+        .annotate(n=Count("*"))
+        .order_by()
+    ):
+        trainees += count
+        if child_of.get(home) is not None:
+            people[child_of[home]] += count
+    category_people = Counter(
+        dict(
+            residents.exclude(category=0).values_list("category").annotate(n=Count("*")).order_by()
+        )
+    )
+    if not everything:
+        outside = _outside_trainees(unit, period)
+        trainees += len({who for who, _organiser, _cat in outside})
+        for child in set(child_of.values()) - {None}:
+            people[child] += len(
+                {who for who, organiser, _cat in outside if child_of.get(organiser) == child}
+            )
+        for cat in {cat for _who, _organiser, cat in outside}:
+            category_people[cat] += len({who for who, _o, c in outside if c == cat})
+    return _summary(
+        unit,
+        children,
+        year,
+        until,
+        (total, trainees, total_ytd),
+        n,
+        ytd,
+        people,
+        (per_category, category_people),
+    )
+
+
+def _counting_tallies(unit: OrgUnit, window: Period):
+    """ProgramTally rows of the programs that ended within `window` which count in `unit`'s
+    scope, each annotated with its `counting` unit: the 口径 of `attendance_rows` (the home unit,
+    or the organiser for trainees from outside the county), read from the tallies."""
+    tallies = ProgramTally.objects.filter(
+        program__end_date__gte=window.start, program__end_date__lte=window.end
+    )
+    if not OrgUnit.objects.is_sole_root(unit):
+        scope = OrgUnit.objects.subtree_ids(unit)
+        county = list(_root_ids(unit))
+        tallies = tallies.filter(
+            Q(home_org__in=scope) | (Q(program__organiser__in=scope) & ~Q(home_org__in=county))
+        )
+    if _county_is_everything(unit):
+        return tallies.annotate(counting=F("home_org"))
+    return tallies.annotate(
+        counting=Case(
+            When(home_org__in=list(_root_ids(unit)), then=F("home_org")),
+            default=F("program__organiser"),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _outside_trainees(unit: OrgUnit, period: Period) -> list[tuple[int, int, int]]:
+    """(person, organiser, category) of the 人次 in the period of trainees from outside
+    `unit`'s county at programs organised in its subtree: the programs are those whose
+    ProgramTally has a home unit outside the county, so only their rows are read."""
+    scope = OrgUnit.objects.subtree_ids(unit)
+    county = list(_root_ids(unit))
+    programs = (
+        ProgramTally.objects.filter(
+            program__organiser__in=scope,
+            program__end_date__gte=period.start,
+            program__end_date__lte=period.end,
+        )
+        .exclude(home_org__in=county)
+        .values("program")
+    )
+    return list(
+        Attendance.objects.filter(program__in=programs)
+        .exclude(person__home_org__in=county)
+        .values_list("person", "program__organiser", "program__category")
+    )
+
+
+def _counted_summary(
+    unit: OrgUnit, children: list[OrgUnit], period: Period, year: int, until: datetime.date
+) -> LedgerSummary:
+    """`ledger_summary` of any period, from the ledger itself in one query: `unit`'s rows
+    counted per person (and, for a trainee from outside the county, per organiser) *before* the
+    join that finds the person's home unit, so the million-row side is aggregated once, without
+    joins to Person. A row belongs to the child whose subtree holds its counting unit; a person is
     counted once wherever they appear."""
     year_start = datetime.date(year, 1, 1)
     window = Period(min(period.start, year_start), max(period.end, until))
@@ -323,18 +512,13 @@ def ledger_summary(
             params,
         )
         rows = cursor.fetchall()
-    child_by_path = {c.path: c.pk for c in children}
-    depth = len(unit.path)
-    child_of: dict[int, int | None] = {}
-    for pk, path in OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", "path"):
-        head = path[depth:].split("/", 1)[0]
-        child_of[pk] = child_by_path.get(f"{unit.path}{head}/") if head else None
-    n = dict.fromkeys(child_by_path.values(), 0)
-    ytd = dict.fromkeys(child_by_path.values(), 0)
-    people: dict[int, set[int]] = {pk: set() for pk in child_by_path.values()}
+    child_of = _child_of(unit, children)
+    n: Counter = Counter()
+    ytd: Counter = Counter()
+    people: dict[int, set[int]] = {}
     everyone: set[int] = set()
-    per_category = [0] * len(by_category)
-    category_people: list[set[int]] = [set() for _c in by_category]
+    per_category: Counter = Counter()
+    category_people: dict[int, set[int]] = {}
     total = total_ytd = 0
     for who, outside, in_p, in_y, *rest in rows:
         home = rest.pop()
@@ -342,37 +526,28 @@ def ledger_summary(
         total_ytd += in_y
         if in_p:
             everyone.add(who)
-        for i, count in enumerate(rest):
+        for pk, count in zip(categories, rest, strict=True):
             if count:
-                per_category[i] += count
-                category_people[i].add(who)
+                per_category[pk] += count
+                category_people.setdefault(pk, set()).add(who)
         child = child_of.get(outside if outside is not None else home)
         if child is None:
             continue  # counted at `unit` itself or below a child not listed
         n[child] += in_p
         ytd[child] += in_y
         if in_p:
-            people[child].add(who)
-    targets = dict(
-        TrainingTarget.objects.filter(year=year, org__in=children, category=None).values_list(
-            "org", "attendances"
-        )
+            people.setdefault(child, set()).add(who)
+    return _summary(
+        unit,
+        children,
+        year,
+        until,
+        (total, len(everyone), total_ytd),
+        n,
+        ytd,
+        Counter({child: len(who) for child, who in people.items()}),
+        (per_category, Counter({pk: len(who) for pk, who in category_people.items()})),
     )
-    lines = [
-        UnitLine(
-            c, n[c.pk], len(people[c.pk]), Progress(c, year, targets.get(c.pk), ytd[c.pk], until)
-        )
-        for c in children
-    ]
-    category_lines = sorted(
-        (
-            CategoryLine(pk, categories[pk], per_category[i], len(category_people[i]))
-            for i, pk in enumerate(categories)
-            if per_category[i]
-        ),
-        key=lambda line: (-line.attendances, line.name),
-    )
-    return LedgerSummary(total, len(everyone), total_ytd, lines, category_lines)
 
 
 @dataclass(frozen=True)

@@ -523,3 +523,59 @@ class PoolMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pool} · {self.person}"
+
+
+# -- tallies ---------------------------------------------------------------------------------
+# Counts of the 人次 ledger kept by database triggers (rencai/training/tally.py), so a figure over
+# a million Attendance rows reads a few hundred thousand small rows instead. They hold nothing
+# of their own: `tally.rebuild` recomputes both from the ledger, and nothing but the triggers
+# and `rebuild` writes them (no ORM writes, so no change-log entries: the ledger rows they count
+# are audited). Their keys are their primary keys (one index each: a trigger's upsert maintains
+# as little as it can) and plain references without database constraints, so deleting a
+# program or a person never has to go through them.
+
+
+class ProgramTally(models.Model):
+    """培训人次 of one program from one home unit: Attendance rows of `program` whose trainee
+    lives in `home_org` now (a trainee moving moves their rows)."""
+
+    pk = models.CompositePrimaryKey("program", "home_org")
+    program = models.ForeignKey(
+        TrainingProgram,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the key's first column
+        related_name="+",
+    )
+    home_org = models.ForeignKey(
+        OrgUnit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    attendances = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.program_id}@{self.home_org_id}: {self.attendances}"
+
+
+class TraineeTally(models.Model):
+    """One Person's 人次 in one year by half-year (`h1` 上半年, `h2` 下半年, by the program's
+    end date), for one category (`category` = its pk) and for every category (`category` = 0):
+    培训人数 of a whole half-year or year is a count of these rows."""
+
+    pk = models.CompositePrimaryKey("person", "year", "category")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the key's first column
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField()
+    category = models.PositiveIntegerField()  # a TrainingCategory pk; 0 = every category
+    h1 = models.IntegerField()
+    h2 = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "category"], name="trainee_tally_year")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year}/{self.category}: {self.h1}+{self.h2}"
