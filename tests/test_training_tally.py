@@ -220,3 +220,56 @@ def test_tallied_figures_equal_the_counted_ones(county, seed):
         Person.objects.filter(pk=person.pk).update(home_org=rng.choice(data.villages))
     assert_in_step()
     compare()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_an_enrolment_and_a_move_committed_together_count_at_the_new_home(county, people):
+    """PostgreSQL: while one transaction moves a trainee to another village, a second enrols
+    them. The enrolment's trigger waits for the move (its share lock on the person) and then
+    reads the new home, so the tallies agree with the ledger once both have committed."""
+    import threading
+
+    import psycopg
+
+    training = Training(county, people)
+    settings = connection.settings_dict
+    dsn = {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "host": settings["HOST"] or None,
+        "port": settings["PORT"] or None,
+    }
+    mover, enroller = psycopg.connect(**dsn), psycopg.connect(**dsn)
+    try:
+        mover.execute(
+            "UPDATE people_person SET home_org_id = %s WHERE id = %s",
+            [county.xiguan.pk, people.li_si.pk],
+        )
+        done = threading.Event()
+
+        def enrol() -> None:
+            enroller.execute(
+                "INSERT INTO training_attendance (program_id, person_id, notes, created_at)"
+                " VALUES (%s, %s, '', now())",
+                [training.chengguan_course.pk, people.li_si.pk],
+            )
+            enroller.commit()
+            done.set()
+
+        worker = threading.Thread(target=enrol)
+        worker.start()
+        assert not done.wait(1.0), "the enrolment did not wait for the move"
+        mover.commit()
+        worker.join(10)
+        assert done.is_set()
+    finally:
+        mover.close()
+        enroller.close()
+    assert (
+        ProgramTally.objects.get(
+            program=training.chengguan_course, home_org=county.xiguan
+        ).attendances
+        == 1
+    )
+    assert_in_step()
