@@ -395,12 +395,24 @@ def cases(county, year: int) -> list[Case]:
             "/training/ 示范县 全年 (cold)",
             f"{county_q}&period=year",
             cold=True,
+            target_ms=TARGET_MS,
         ),
         Case(
-            "county_h1_cold", "/training/ 示范县 上半年 (cold)", f"{county_q}&period=h1", cold=True
+            "county_h1_cold",
+            "/training/ 示范县 上半年 (cold)",
+            f"{county_q}&period=h1",
+            cold=True,
+            target_ms=TARGET_MS,
+        ),
+        Case(  # not a whole half-year: counted from the ledger rows, not the tallies
+            "county_custom_cold",
+            "/training/ 示范县 1–10月 (cold)",
+            f"{county_q}&period=custom&start={year}-01-01&end={year}-10-31",
+            cold=True,
         ),
         Case("town_year", "/training/ 城关镇 全年", f"{town_q}&period=year"),
         Case("town_h1", "/training/ 城关镇 上半年", f"{town_q}&period=h1"),
+        Case("town_year_cold", "/training/ 城关镇 全年 (cold)", f"{town_q}&period=year", cold=True),
         Case("floor", "floor: 1 GROUP BY pass, 全年", "", sql=floor_query(year)),
     ]
 
