@@ -273,3 +273,34 @@ def test_an_enrolment_and_a_move_committed_together_count_at_the_new_home(county
         == 1
     )
     assert_in_step()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL alters tables in place")
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_can_rebuild_the_tables_the_triggers_name_on_sqlite(training):
+    """SQLite alters a column by rebuilding the table, which fails while a trigger names it.
+    A migrate run with work to do drops the triggers first (pre_migrate) and puts them back,
+    with the tallies recomputed, at its end (post_migrate)."""
+    from django.apps import apps
+    from django.db import models
+    from django.db.models.signals import post_migrate, pre_migrate
+
+    def widen_phone(max_length: int) -> None:
+        old = Person._meta.get_field("phone")
+        new = models.CharField("手机号码", max_length=max_length, blank=True)
+        new.set_attributes_from_name("phone")
+        new.model = Person
+        with connection.schema_editor() as editor:
+            editor.alter_field(Person, old, new)
+
+    app = apps.get_app_config("training")
+    signal = {"sender": app, "app_config": app, "verbosity": 0, "interactive": False}
+    signal |= {"using": "default", "apps": apps, "plan": [("a migration", False)]}
+    pre_migrate.send(**signal)
+    assert tally.installed(connection) == set()
+    widen_phone(20)  # people_person rebuilt: with the triggers in place this fails
+    training.li.delete()  # a write while the triggers are away (a data migration)
+    widen_phone(11)
+    post_migrate.send(**signal)
+    assert tally.installed(connection) == {name for name, _t, _e in tally.TRIGGERS}
+    assert_in_step()

@@ -20,11 +20,12 @@ sign-in sheet is one update, not 5,000) that first take share locks on the rows'
 programs, so a trainee moving village and an enrolment of theirs committed at the same moment
 cannot count the row at the old home. On SQLite (one writer at a time) they are row triggers.
 
-**What keeps the triggers.** Migration 0007 installs them and fills the tallies; after every
-`migrate` `ensure` puts back any trigger a migration dropped (SQLite rebuilds a table to alter
-it, and its triggers go with it) and then recomputes the tallies, which may have missed writes
-meanwhile. `rencai manage retally` recomputes them on demand and `--check` compares them with
-the ledger (`drift`).
+**What keeps the triggers.** `migrate` installs them when it ends (`ensure`, on post_migrate —
+also putting back any a migration dropped) and then fills the tallies from the ledger if a
+trigger was missing, as writes may have gone uncounted. On SQLite they are dropped before a
+migrate run that has migrations to apply (pre_migrate): SQLite alters a table by rebuilding it,
+which fails while a trigger names the table. `rencai manage retally` recomputes the tallies on
+demand and `--check` compares them with the ledger (`drift`).
 """
 
 from collections import Counter
