@@ -33,13 +33,14 @@ from collections import Counter
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from rencai.training.models import Attendance, ProgramTally, TraineeTally
+from rencai.people.models import Person
+from rencai.training.models import Attendance, ProgramTally, TraineeTally, TrainingProgram
 
 PROGRAMS = ProgramTally._meta.db_table
 TRAINEES = TraineeTally._meta.db_table
 ATTENDANCE = Attendance._meta.db_table
-PERSON = "people_person"
-PROGRAM = "training_trainingprogram"
+PERSON = Person._meta.db_table
+PROGRAM = TrainingProgram._meta.db_table
 
 # (name, table, event) of each trigger; `_sources` says what each one counts.
 TRIGGERS = [
