@@ -223,7 +223,7 @@ def test_tallied_figures_equal_the_counted_ones(county, seed):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_enrolment_and_a_move_committed_together_count_at_the_new_home(county, people):
     """PostgreSQL: while one transaction moves a trainee to another village, a second enrols
     them. The enrolment's trigger waits for the move (its share lock on the person) and then
@@ -276,7 +276,7 @@ def test_an_enrolment_and_a_move_committed_together_count_at_the_new_home(county
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL alters tables in place")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_migration_can_rebuild_the_tables_the_triggers_name_on_sqlite(training):
     """SQLite alters a column by rebuilding the table, which fails while a trigger names it.
     A migrate run with work to do drops the triggers first (pre_migrate) and puts them back,
