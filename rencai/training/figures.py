@@ -275,14 +275,15 @@ def ledger_summary(
     same (with `progress(child, year, until)`) for each of its `children` (units directly under
     it) — the numbers those functions give, from the ledger's tallies when the period is a whole
     year or half-year (`_tallied_summary`), else from the ledger rows (`_counted_summary`)."""
-    halves = _whole_halves(period)
-    if halves is None:
+    active = _whole_halves(period)
+    if active is None:
         return _counted_summary(unit, children, period, year, until)
-    return _tallied_summary(unit, children, period, halves, year, until)
+    return _tallied_summary(unit, children, period, active, year, until)
 
 
 def _whole_halves(period: Period) -> Q | None:
-    """For a period that is a whole year or half-year, the TraineeTally rows with 人次 in it."""
+    """For a period that is a whole year or half-year, the condition on a TraineeTally row of its
+    year for 人次 within the period; None for any other period (the tallies cannot say)."""
     year = period.start.year
     if period == Period.year(year):
         return Q(h1__gt=0) | Q(h2__gt=0)
