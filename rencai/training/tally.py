@@ -31,6 +31,7 @@ demand and `--check` compares them with the ledger (`drift`).
 from collections import Counter
 
 from django.db import connection as default_connection
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from rencai.people.models import Person
@@ -222,9 +223,10 @@ def _sqlite(name: str, table: str, event: str) -> list[str]:
 
 
 def install(connection: BaseDatabaseWrapper = default_connection) -> None:
-    """Create (or replace) the triggers."""
+    """Create (or replace) the triggers, in one transaction: a write made meanwhile waits for
+    it instead of slipping between a trigger's drop and its creation uncounted."""
     build = _postgres if connection.vendor == "postgresql" else _sqlite
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for name, table, event in TRIGGERS:
             for statement in build(name, table, event):
                 cursor.execute(statement)
@@ -233,7 +235,7 @@ def install(connection: BaseDatabaseWrapper = default_connection) -> None:
 def uninstall(connection: BaseDatabaseWrapper = default_connection) -> None:
     """Drop the triggers (and, on PostgreSQL, their functions)."""
     postgres = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for name, table, _event in TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgres else ""))
             if postgres:
@@ -266,10 +268,11 @@ def rebuild(connection: BaseDatabaseWrapper = default_connection) -> None:
 def ensure(connection: BaseDatabaseWrapper = default_connection) -> bool:
     """Put the triggers back (replacing them with this code's) and, when one was missing,
     recompute the tallies, which may have missed writes without it. True if it recomputed."""
-    missing = len(installed(connection)) < len(TRIGGERS)
-    install(connection)
-    if missing:
-        rebuild(connection)
+    with transaction.atomic(using=connection.alias):
+        missing = len(installed(connection)) < len(TRIGGERS)
+        install(connection)
+        if missing:
+            rebuild(connection)
     return missing
 
 
