@@ -52,6 +52,7 @@ DEFAULT_ROWS = 200_000
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencai.settings")
 
+from bench.harness import insert_rows  # noqa: E402
 
 # -- running a command ---------------------------------------------------------------------
 
@@ -387,16 +388,6 @@ def floor_worker(path: str) -> None:
                 rows.extend(cursor.fetchall())
     clean()
 
-    def insert(cursor, table: str, cols: list[str], rows: list) -> None:
-        names = ", ".join(qn(c) for c in cols)
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(cols))
-            cursor.executemany(f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})", rows)
-
     start = time.perf_counter()
     with page_cache(), transaction.atomic(), connection.cursor() as cursor:
         for table, (_where, rows) in tables.items():
@@ -405,7 +396,7 @@ def floor_worker(path: str) -> None:
                 batch = cols.index("batch_id")  # event went with clean()
                 rows = [[*row[1:batch], None, *row[batch + 1 :]] for row in rows]
                 cols = cols[1:]
-            insert(cursor, table, cols, rows)
+            insert_rows(cursor, table, cols, rows)
     out["write_s"] = round(time.perf_counter() - start, 2)
     out["write_rows"] = {table: len(rows) for table, (_w, rows) in tables.items()}
     clean()
@@ -418,7 +409,7 @@ def floor_worker(path: str) -> None:
     as_text = [[None if v is None else str(v) for v in row] for row in persons]
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        insert(cursor, "bench_plain", cols, as_text)
+        insert_rows(cursor, "bench_plain", cols, as_text)
     out["plain_write_s"] = round(time.perf_counter() - start, 2)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_plain")

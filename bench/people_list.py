@@ -21,8 +21,6 @@ import os
 import re
 import statistics
 import sys
-import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +30,8 @@ TARGET_MS = 300
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencai.settings")
+
+from bench.harness import client_for, pad, time_requests  # noqa: E402
 
 
 @dataclass
@@ -53,28 +53,6 @@ class Case:
     @property
     def sql_ms(self) -> float:
         return statistics.median(self.sql_times) * 1000
-
-
-class SqlTimer:
-    """execute_wrapper that adds up the time spent in the database."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - start
-            self.count += 1
-
-
-def pad(text: str, width: int) -> str:
-    """Left-justify in a terminal, counting CJK characters as two columns."""
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
 
 
 def cases() -> list[Case]:
@@ -123,35 +101,11 @@ def cases() -> list[Case]:
     ]
 
 
-def client_for(username: str | None):
-    from django.test import Client
-
-    from rencai.accounts.models import User
-
-    # A host in the default RENCAI_ALLOWED_HOSTS (setup_test_environment is not used: it
-    # instruments template rendering, which would distort the figures).
-    client = Client(HTTP_HOST="127.0.0.1")
-    if username is not None:
-        client.force_login(User.objects.get(username=username))
-    return client
-
-
 def measure(case: Case, runs: int, warmups: int) -> None:
-    from django.db import connection
-
     client = client_for(case.username)
-    for i in range(warmups + runs):
-        timer = SqlTimer()
-        with connection.execute_wrapper(timer):
-            start = time.perf_counter()
-            response = client.get(case.path)
-            elapsed = time.perf_counter() - start
-        if response.status_code != 200:
-            raise SystemExit(f"{case.path} as {case.username}: HTTP {response.status_code}")
-        if i >= warmups:
-            case.times.append(elapsed)
-            case.sql_times.append(timer.seconds)
-            case.queries = timer.count
+    case.times, case.sql_times, case.queries, response = time_requests(
+        client, case.path, runs, warmups
+    )
     found = re.search(r"共 ([\d,]+) 人", response.content.decode())
     case.total = found.group(1) if found else ""
 

@@ -32,7 +32,6 @@ import re
 import statistics
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -46,6 +45,7 @@ SLOWEST = 5
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencai.settings")
 
+from bench.harness import client_for, insert_rows, pad, time_requests  # noqa: E402
 
 # -- data ------------------------------------------------------------------------------------
 
@@ -53,21 +53,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencai.settings")
 # ±50 % jitter): a county course draws ~1,600 trainees, a township's ~400, a village's ~80.
 LEVELS = {"county": (0.10, 12.0), "township": (0.30, 3.0), "village": (0.60, 0.6)}
 OUTSIDE_SHARE = 0.15  # trainees of a township's or village's program living elsewhere
-
-
-def _insert(conn, table: str, columns: list[str], rows) -> None:
-    """Plain rows into `table`: COPY on PostgreSQL, executemany on SQLite. No change-log
-    entries: this is benchmark data, and the audit trail is not what the overview reads."""
-    qn = conn.ops.quote_name
-    cols = ", ".join(qn(c) for c in columns)
-    with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {qn(table)} ({cols}) VALUES ({marks})", rows)
 
 
 def bench_data_present(year: int, programs: int, attendances: int) -> bool:
@@ -224,9 +209,9 @@ def build_training(county, year: int, n_programs: int, n_attendances: int, seed:
 
     qn = ops.quote_name
     started = time.perf_counter()
-    with transaction.atomic():
-        _insert(
-            connection,
+    with transaction.atomic(), connection.cursor() as cursor:
+        insert_rows(
+            cursor,
             TrainingProgram._meta.db_table,
             ["name", "category_id", "organiser_id", "start_date", "end_date", "hours",
              "teachers", "location", "subsidy_per_attendance", "funding_source", "notes",
@@ -236,8 +221,8 @@ def build_training(county, year: int, n_programs: int, n_attendances: int, seed:
         ids = dict(
             TrainingProgram.objects.filter(name__startswith=PREFIX).values_list("name", "pk")
         )
-        _insert(
-            connection,
+        insert_rows(
+            cursor,
             TrainingTarget._meta.db_table,
             ["year", "org_id", "category_id", "attendances"],
             target_rows,
@@ -249,8 +234,8 @@ def build_training(county, year: int, n_programs: int, n_attendances: int, seed:
                 for person in trainees(rng, size, inside(organiser), everyone):
                     yield (program, person, "", now)
 
-        _insert(
-            connection,
+        insert_rows(
+            cursor,
             Attendance._meta.db_table,
             ["program_id", "person_id", "notes", "created_at"],
             attendance_rows(),
@@ -355,28 +340,6 @@ class Case:
         return statistics.median(self.sql_times) * 1000
 
 
-class SqlTimer:
-    """execute_wrapper that adds up the time spent in the database."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - start
-            self.count += 1
-
-
-def pad(text: str, width: int) -> str:
-    """Left-justify in a terminal, counting CJK characters as two columns."""
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
-
-
 def cases(county, year: int) -> list[Case]:
     from rencai.orgs.models import OrgUnit
 
@@ -439,19 +402,6 @@ def floor_query(year: int) -> tuple[str, list]:
     return sql, [adapt(until), adapt(first), adapt(last)]
 
 
-def client_for(username: str | None):
-    from django.test import Client
-
-    from rencai.accounts.models import User
-
-    # A host in the default RENCAI_ALLOWED_HOSTS (setup_test_environment is not used: it
-    # instruments template rendering, which would distort the figures).
-    client = Client(HTTP_HOST="127.0.0.1")
-    if username is not None:
-        client.force_login(User.objects.get(username=username))
-    return client
-
-
 def measure(case: Case, runs: int, warmups: int) -> None:
     from django.db import connection
 
@@ -471,20 +421,9 @@ def measure(case: Case, runs: int, warmups: int) -> None:
     from django.core.cache import cache
 
     client = client_for(case.username)
-    for i in range(warmups + runs):
-        if case.cold:
-            cache.clear()
-        timer = SqlTimer()
-        with connection.execute_wrapper(timer):
-            start = time.perf_counter()
-            response = client.get(case.path)
-            elapsed = time.perf_counter() - start
-        if response.status_code != 200:
-            raise SystemExit(f"{case.path}: HTTP {response.status_code}")
-        if i >= warmups:
-            case.times.append(elapsed)
-            case.sql_times.append(timer.seconds)
-            case.queries = timer.count
+    case.times, case.sql_times, case.queries, response = time_requests(
+        client, case.path, runs, warmups, before=cache.clear if case.cold else None
+    )
     html = response.content.decode()
     found = re.search(r'id="figure-total"[^>]*>([\d,]+)<', html) or re.search(
         r"共 ([\d,]+) 人", html
