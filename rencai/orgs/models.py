@@ -1,4 +1,5 @@
 import secrets
+from collections.abc import Iterable
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -25,6 +26,17 @@ class OrgUnitQuerySet(AuditedQuerySet):
         county. Filtering records by a literal id list lets PostgreSQL combine the indexes of
         two org columns (home OR work) instead of testing a subquery row by row."""
         return list(self.subtree(root).order_by().values_list("id", flat=True))
+
+    def child_of(self, root: "OrgUnit", children: Iterable["OrgUnit"]) -> dict[int, int]:
+        """Each unit of `root`'s subtree that lies in one of `children`'s subtrees (units directly
+        under `root`) → that child's id: what a per-child figure adds a row up under."""
+        child_by_uid = {c.uid: c.pk for c in children}
+        found = {}
+        for unit_id, path in self.subtree(root).values_list("id", "path"):
+            first_below = path[len(root.path) :].split("/", 1)[0]
+            if first_below in child_by_uid:
+                found[unit_id] = child_by_uid[first_below]
+        return found
 
     def is_sole_root(self, unit: "OrgUnit") -> bool:
         """True when `unit` is the root of the only tree: its subtree is everything."""
@@ -157,6 +169,11 @@ class OrgUnit(models.Model):
     def sibling_key(self) -> tuple:
         kinds = list(OrgKind.values)
         return (self.sort_order, kinds.index(self.kind), self.division_code or "~", self.name)
+
+    @property
+    def root_path(self) -> str:
+        """The path of the root of this unit's tree (its county)."""
+        return "/" + self.path.split("/")[1] + "/"
 
     def is_within(self, other: "OrgUnit") -> bool:
         """True when this unit is `other` or lies below it."""

@@ -171,12 +171,7 @@ def _active_by_child_unit(org: OrgUnit, active: QuerySet) -> list[tuple[OrgUnit,
     """Persons per child unit of `org`, counted once per child whose subtree holds their home or
     work unit: one GROUP BY over (home, work) pairs instead of a count per child."""
     children = OrgUnit.objects.filter(parent=org, is_active=True).in_tree_order()
-    child_by_uid = {c.uid: c.pk for c in children}
-    child_of_unit = {}
-    for unit_id, path in OrgUnit.objects.subtree(org).values_list("id", "path"):
-        first_below = path[len(org.path) :].split("/", 1)[0]
-        if first_below in child_by_uid:
-            child_of_unit[unit_id] = child_by_uid[first_below]
+    child_of_unit = OrgUnit.objects.child_of(org, children)
     counts: Counter[int] = Counter()
     pairs = active.values_list("home_org_id", "work_org_id").annotate(n=Count("*")).order_by()
     for home, work, n in pairs:

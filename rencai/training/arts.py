@@ -87,8 +87,7 @@ def county_units(user: Any, keep: tuple[int | None, ...] = ()) -> QuerySet:
     org = getattr(user, "org", None)
     if org is None or not roles.edits_records(user):
         return OrgUnit.objects.filter(kept)
-    root = "/" + org.path.split("/")[1] + "/"
-    return OrgUnit.objects.filter(Q(path__startswith=root, is_active=True) | kept)
+    return OrgUnit.objects.filter(Q(path__startswith=org.root_path, is_active=True) | kept)
 
 
 def _team_label(team: ArtTeam) -> str:

@@ -55,8 +55,7 @@ class Period:
 
 def _root_ids(unit: OrgUnit) -> list[int]:
     """The units of the tree `unit` belongs to (its county)."""
-    root_path = "/" + unit.path.split("/")[1] + "/"
-    return OrgUnit.objects.filter(path__startswith=root_path).values_list("id", flat=True)
+    return OrgUnit.objects.filter(path__startswith=unit.root_path).values_list("id", flat=True)
 
 
 def _within(field: str, unit: OrgUnit) -> Q:
@@ -69,8 +68,7 @@ def _within(field: str, unit: OrgUnit) -> Q:
 
 def _county_is_everything(unit: OrgUnit) -> bool:
     """No unit lies outside `unit`'s county: every trainee's home unit is inside it."""
-    root_path = "/" + unit.path.split("/")[1] + "/"
-    return not OrgUnit.objects.filter(parent__isnull=True).exclude(path=root_path).exists()
+    return not OrgUnit.objects.filter(parent__isnull=True).exclude(path=unit.root_path).exists()
 
 
 def attendance_rows(unit: OrgUnit, period: Period):
@@ -188,8 +186,7 @@ def progress_many(
     counting unit, added up over each target's subtree) instead of one per target."""
     groups: dict[tuple, list[TrainingTarget]] = {}
     for t in targets:
-        root_path = "/" + t.org.path.split("/")[1] + "/"
-        groups.setdefault((root_path, t.year, t.category_id), []).append(t)
+        groups.setdefault((t.org.root_path, t.year, t.category_id), []).append(t)
     found: dict[int, Progress] = {}
     for (root_path, year, category), members in groups.items():
         root = OrgUnit.objects.get(path=root_path)
@@ -294,18 +291,6 @@ def _whole_halves(period: Period) -> Q | None:
     return None
 
 
-def _child_of(unit: OrgUnit, children: list[OrgUnit]) -> dict[int, int | None]:
-    """Every unit of `unit`'s subtree → the child (of `children`) whose subtree holds it, or
-    None (`unit` itself, or below a child not listed)."""
-    child_by_path = {c.path: c.pk for c in children}
-    depth = len(unit.path)
-    child_of: dict[int, int | None] = {}
-    for pk, path in OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", "path"):
-        head = path[depth:].split("/", 1)[0]
-        child_of[pk] = child_by_path.get(f"{unit.path}{head}/") if head else None
-    return child_of
-
-
 def _summary(
     unit: OrgUnit,
     children: list[OrgUnit],
@@ -372,7 +357,7 @@ def _tallied_summary(
         .annotate(n=Sum("attendances", filter=in_period), ytd=Sum("attendances", filter=in_year))
         .order_by()
     )
-    child_of = _child_of(unit, children)
+    child_of = OrgUnit.objects.child_of(unit, children)
     n: Counter = Counter()
     ytd: Counter = Counter()
     per_category: Counter = Counter()
@@ -409,7 +394,7 @@ def _tallied_summary(
     if not everything:
         outside = _outside_trainees(unit, period)
         trainees += len({who for who, _organiser, _cat in outside})
-        for child in set(child_of.values()) - {None}:
+        for child in set(child_of.values()):
             people[child] += len(
                 {who for who, organiser, _cat in outside if child_of.get(organiser) == child}
             )
@@ -513,7 +498,7 @@ def _counted_summary(
             params,
         )
         rows = cursor.fetchall()
-    child_of = _child_of(unit, children)
+    child_of = OrgUnit.objects.child_of(unit, children)
     n: Counter = Counter()
     ytd: Counter = Counter()
     people: dict[int, set[int]] = {}
