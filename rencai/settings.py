@@ -6,7 +6,14 @@ start-up with a message naming the variable (see rencai.config.env).
 
 from pathlib import Path
 
-from rencai.config.env import ConfigError, database_from_url, env_bool, env_list, secret_key
+from rencai.config.env import (
+    ConfigError,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -95,6 +102,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # 等保 practice: lock an account after 5 failures for 30 minutes; log out after 30 idle minutes.
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_LOCKOUT_MINUTES = 30
+# One client address with this many failed logins (any accounts) within the window is refused
+# until its failures age out of the window: guessing across many accounts from one machine.
+LOGIN_IP_FAILURE_LIMIT = 20
+LOGIN_IP_WINDOW_MINUTES = 30
+# API tokens (issued by `rencai token`) stop working after this many days.
+TOKEN_MAX_AGE_DAYS = env_int("RENCAI_TOKEN_MAX_AGE_DAYS", default=30, minimum=1)
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = False  # see accounts.middleware.IdleTimeoutMiddleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -134,7 +147,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "rencai.accounts.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

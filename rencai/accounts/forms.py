@@ -3,30 +3,37 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts import roles
 from rencai.accounts.models import User
-from rencai.accounts.signals import is_locked
+from rencai.accounts.signals import address_is_throttled
 from rencai.orgs.models import OrgUnit
 
 
 class LoginForm(AuthenticationForm):
+    """One answer for a wrong password, an unknown account and a locked one, so the form tells
+    nobody which accounts exist; a client address with many failures is refused outright."""
+
+    refused = _("用户名或密码不正确，或账号已被暂时锁定。连续失败 5 次账号将被锁定 30 分钟。")
     error_messages = {
-        "invalid_login": _("用户名或密码不正确。连续失败 5 次账号将被锁定 30 分钟。"),
-        "inactive": _("该账号已停用，请联系系统管理员。"),
-        "locked": _("该账号因多次登录失败已被锁定，请 30 分钟后再试或联系系统管理员解锁。"),
+        "invalid_login": refused,
+        "inactive": refused,
+        "throttled": _("此地址登录失败次数过多，请稍后再试。"),
     }
 
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username")
-        user = User.objects.filter(username=username).first() if username else None
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            if user is not None and is_locked(user):
-                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
-            raise
+        from rencai.audit.middleware import client_ip
+
+        if self.request is not None and address_is_throttled(client_ip(self.request)):
+            user_login_failed.send(
+                sender=type(self),
+                credentials={"username": self.cleaned_data.get("username", "")},
+                request=self.request,
+            )
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        return super().clean()
 
 
 class AccountCreateForm(forms.ModelForm):

@@ -32,6 +32,19 @@ def env_bool(name: str, *, default: bool) -> bool:
     raise ConfigError(f"环境变量 {name} 的值 {raw!r} 无效：应为 true/false（或 1/0）")
 
 
+def env_int(name: str, *, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"环境变量 {name} 的值 {raw!r} 无效：应为整数") from None
+    if value < minimum:
+        raise ConfigError(f"环境变量 {name} 的值 {raw!r} 无效：不能小于 {minimum}")
+    return value
+
+
 def env_list(name: str, *, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
