@@ -14,6 +14,11 @@ class UnitScopedQuerySet(AuditedQuerySet):
     subtree of the user's unit. Security roles and users without a unit see nothing."""
 
     unit_fields: tuple[str, ...] = ()
+    # The unit_fields that decide who may write a record, when not all of them do (a 人次 is
+    # seen by the trainee's township but written only on the organiser's ledger). The page, the
+    # API and the import sheet all ask `editable_by` and `rencai.records.forms.write_refusal`.
+    write_fields: tuple[str, ...] = ()
+    outside_message = ""  # why a record placed outside the write_fields is refused
 
     @classmethod
     def placed_by(cls, *unit_fields: str) -> type["UnitScopedQuerySet"]:
@@ -28,13 +33,16 @@ class UnitScopedQuerySet(AuditedQuerySet):
             return self.all()  # every unit is in the jurisdiction: no condition to evaluate
         return self.in_units(OrgUnit.objects.subtree_ids(user.org))
 
-    def in_units(self, unit_ids: list[int]):
+    def in_units(self, unit_ids: list[int], fields: tuple[str, ...] = ()):
         condition = Q()
-        for field in self.unit_fields:
+        for field in fields or self.unit_fields:
             condition |= Q(**{f"{field}__in": unit_ids})
         return self.filter(condition)
 
     def editable_by(self, user):
         if not roles.edits_records(user):
             return self.none()
-        return self.visible_to(user)
+        rows = self.visible_to(user)
+        if self.write_fields:
+            rows = rows.in_units(OrgUnit.objects.subtree_ids(user.org), self.write_fields)
+        return rows

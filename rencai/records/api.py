@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rencai.api import AttributedMixin, ReadsRecords
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
-from rencai.records.forms import OUTSIDE, is_editable_list, placing_units, unit_ids_editable_by
+from rencai.records.forms import is_editable_list, write_refusal
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -62,10 +62,8 @@ class RecordSerializer(serializers.ModelSerializer):
             record.full_clean()
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
-        unit_fields = getattr(model.objects.all(), "unit_fields", ())
-        user = self.context["request"].user
-        if unit_fields and not set(placing_units(record, unit_fields)) & unit_ids_editable_by(user):
-            raise ValidationError({"detail": [str(OUTSIDE)]})
+        if why := write_refusal(self.context["request"].user, record):
+            raise ValidationError({"detail": [why]})
         return attrs
 
 

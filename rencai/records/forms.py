@@ -60,6 +60,20 @@ def placing_units(instance: models.Model, unit_fields: tuple[str, ...]) -> list[
     return found
 
 
+def write_refusal(user: Any, record: models.Model, editable_units: set[int] | None = None) -> str:
+    """Why `user` may not save `record` as it now stands ("" when they may): it must land inside
+    the units that decide writing (the queryset's `write_fields`, else its `unit_fields`). The
+    one write rule of a record type, asked alike by its form, its API serializer and its sheet
+    (which passes `unit_ids_editable_by(user)` once for all its rows)."""
+    rows = type(record).objects.all()
+    unit_fields = getattr(rows, "write_fields", ()) or getattr(rows, "unit_fields", ())
+    if editable_units is None:
+        editable_units = unit_ids_editable_by(user)
+    if unit_fields and not set(placing_units(record, unit_fields)) & editable_units:
+        return str(getattr(rows, "outside_message", "") or OUTSIDE)
+    return ""
+
+
 class RecordForm(forms.ModelForm):
     """Create or edit a record. Units come from what the user may assign, other scoped records
     from what the user sees, people are entered by ID number, editable lists offer the entries
@@ -148,7 +162,5 @@ class RecordForm(forms.ModelForm):
         super()._post_clean()
         if self.errors:
             return
-        unit_fields = getattr(self._meta.model.objects.all(), "unit_fields", ())
-        placed = placing_units(self.instance, unit_fields)
-        if unit_fields and not set(placed) & unit_ids_editable_by(self.user):
-            self.add_error(None, OUTSIDE)
+        if why := write_refusal(self.user, self.instance):
+            self.add_error(None, why)

@@ -310,11 +310,10 @@ class RecordSheet(Sheet):
             for name, messages in exc.message_dict.items():
                 column = labels.get(name) or labels.get(f"{name}_id") or _("整行")
                 return column, "；".join(messages)
-        from rencai.records.forms import placing_units
+        from rencai.records.forms import write_refusal
 
-        unit_fields = getattr(self.model.objects.all(), "unit_fields", ())
-        if unit_fields and not set(placing_units(record, unit_fields)) & ctx.editable_units:
-            return _("整行"), _("该记录不在您的管辖范围内")
+        if why := write_refusal(ctx.user, record, ctx.editable_units):
+            return _("整行"), why
         return None
 
     def commit(self, ctx: RecordContext, plans: list[RowPlan]) -> None:

@@ -177,6 +177,16 @@ class TrainingProgram(models.Model):
         return self.name
 
 
+class AttendanceQuerySet(UnitScopedQuerySet):
+    """A row is seen by the organiser (its ledger) and the trainee's home unit (it counts
+    there), but written only by the organiser: the trainee's township neither adds it to, nor
+    removes or moves it from, another unit's course — on the page and through the API alike."""
+
+    unit_fields = ("program__organiser", "person__home_org")
+    write_fields = ("program__organiser",)
+    outside_message = _("只有主办单位可以登记本班次的学员")
+
+
 class Attendance(models.Model):
     """培训台账: one Person in one program — one 人次, the row every training figure counts."""
 
@@ -192,8 +202,7 @@ class Attendance(models.Model):
     notes = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    # A row is the organiser's (its ledger) and the trainee's home unit's (it counts there).
-    objects = UnitScopedQuerySet.placed_by("program__organiser", "person__home_org").as_manager()
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("培训台账")

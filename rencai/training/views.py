@@ -196,10 +196,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove one trainee from a program the user may edit (the organiser's ledger)."""
     attendance = get_object_or_404(
-        Attendance.objects.editable_by(request.user)
-        .filter(program__in=TrainingProgram.objects.editable_by(request.user).values("pk"))
-        .select_related("person"),
-        pk=pk,
+        Attendance.objects.editable_by(request.user).select_related("person"), pk=pk
     )
     program_id, name = attendance.program_id, attendance.person.name
     attendance.delete()
