@@ -189,3 +189,51 @@ def test_rencai_token_replaces_an_expired_token(personas, settings):
         assert (
             Client(HTTP_AUTHORIZATION=f"Token {first}").get("/api/people/").status_code in REFUSED
         )
+
+
+# --- the absolute session lifetime ------------------------------------------------------------
+
+
+def hours_later(monkeypatch, hours: float) -> None:
+    """Move the sessions' clock (time.time, which both session middlewares read) ahead."""
+    import time
+
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + hours * 3600)
+
+
+def test_a_busy_session_ends_eight_hours_after_login(personas, monkeypatch, settings):
+    settings.SESSION_MAX_HOURS = 8
+    client = Client()
+    client.post(LOGIN, {"username": "chengguan_admin", "password": PASSWORD})
+    # Used every few minutes, the idle timeout never fires; at 7 h 59 the session still works.
+    hours_later(monkeypatch, 7.98)
+    assert client.get("/people/").status_code == 200
+
+    hours_later(monkeypatch, 8.02)
+    response = client.get("/people/", follow=True)
+    assert response.redirect_chain[0][0].startswith(f"{LOGIN}?next=/people/")
+    assert "登录已超过 8 小时" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, username="chengguan_admin").exists()
+
+
+def test_a_session_older_than_the_limit_cannot_call_the_api(personas, monkeypatch, settings):
+    settings.SESSION_MAX_HOURS = 8
+    client = Client()
+    client.post(LOGIN, {"username": "chengguan_admin", "password": PASSWORD})
+    assert client.get("/api/people/").status_code == 200
+    hours_later(monkeypatch, 9)
+    assert client.get("/api/people/").status_code in REFUSED
+
+
+def test_logging_in_again_starts_a_new_lifetime(personas, monkeypatch, settings):
+    settings.SESSION_MAX_HOURS = 8
+    client = Client()
+    hours_later(monkeypatch, -7)  # logged in seven hours ago, then out
+    client.post(LOGIN, {"username": "chengguan_admin", "password": PASSWORD})
+    client.post("/accounts/logout/")
+    monkeypatch.undo()
+    client.post(LOGIN, {"username": "chengguan_admin", "password": PASSWORD})
+    hours_later(monkeypatch, 7)
+    assert client.get("/people/").status_code == 200

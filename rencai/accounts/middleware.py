@@ -1,7 +1,13 @@
 import time
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 
 class NoStoreMiddleware:
@@ -36,4 +42,41 @@ class IdleTimeoutMiddleware:
             now = int(time.time())
             if now - session.get("_seen", 0) >= self.RENEW_AFTER_SECONDS:
                 session["_seen"] = now  # modifying the session re-saves it with a fresh expiry
+        return self.get_response(request)
+
+
+LOGIN_TIME_KEY = "_login_at"
+
+
+def mark_login_time(session: Any) -> None:
+    """Note when this session logged in: SessionLifetimeMiddleware counts from here."""
+    session[LOGIN_TIME_KEY] = int(time.time())
+
+
+class SessionLifetimeMiddleware:
+    """Log out SESSION_MAX_HOURS after login however active the session was (ASVS 3.3.2).
+
+    The idle timeout alone lets a session that is used every few minutes live for ever. Runs
+    after MessageMiddleware so the login page can say why; API requests are not redirected,
+    they go on anonymous and are refused by the API.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and request.user.is_authenticated:
+            login_at = session.get(LOGIN_TIME_KEY)
+            if login_at is None:  # a session from before this rule: its lifetime starts now
+                mark_login_time(session)
+            elif time.time() - login_at > settings.SESSION_MAX_HOURS * 3600:
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    messages.warning(
+                        request,
+                        _("登录已超过 %(hours)s 小时，为保护数据安全请重新登录。")
+                        % {"hours": settings.SESSION_MAX_HOURS},
+                    )
+                    return redirect_to_login(request.get_full_path())
         return self.get_response(request)

@@ -19,6 +19,10 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "audit_actor"):
         request.audit_actor.user = user
         request.audit_actor.username = user.get_username()
+    if request is not None and hasattr(request, "session"):
+        from rencai.accounts.middleware import mark_login_time
+
+        mark_login_time(request.session)
     record_event(AuditAction.LOGIN, user=user)
 
 
