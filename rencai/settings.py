@@ -109,6 +109,8 @@ LOGIN_IP_FAILURE_LIMIT = 20
 LOGIN_IP_WINDOW_MINUTES = 30
 # API tokens (issued by `rencai token`) stop working after this many days.
 TOKEN_MAX_AGE_DAYS = env_int("RENCAI_TOKEN_MAX_AGE_DAYS", default=30, minimum=1)
+# At most this many import workers (background processes) run at once; further uploads queue.
+IMPORT_WORKERS = env_int("RENCAI_IMPORT_WORKERS", default=2, minimum=1)
 # A session ends this many hours after login, however active (besides the idle timeout).
 SESSION_MAX_HOURS = env_int("RENCAI_SESSION_MAX_HOURS", default=8, minimum=1)
 SESSION_COOKIE_AGE = 30 * 60

@@ -56,6 +56,14 @@ class ImportJob(models.Model):
     audit_event = models.ForeignKey(
         "audit.AuditEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # What a queued job will do when a worker is free ("validate" or "commit"), and since when
+    # it waits: the queue is ordered by that, and a retried job joins its end.
+    next_action = models.CharField(max_length=10, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # The worker process running the job and when it last said it was alive: a job whose worker
+    # is gone (killed, server restarted) is found by these and marked failed.
+    worker_pid = models.IntegerField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
@@ -72,3 +80,14 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.VALIDATING, JobStatus.COMMITTING)
+
+    @property
+    def queue_position(self) -> int | None:
+        """1 for the next job a free worker takes; None when the job is not waiting."""
+        if self.status != JobStatus.QUEUED or self.queued_at is None:
+            return None
+        ahead = ImportJob.objects.filter(status=JobStatus.QUEUED).filter(
+            models.Q(queued_at__lt=self.queued_at)
+            | models.Q(queued_at=self.queued_at, pk__lt=self.pk)
+        )
+        return ahead.count() + 1

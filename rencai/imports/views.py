@@ -93,6 +93,7 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 
 @allow(roles.reads_records)
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    jobs.dispatch()  # fail jobs whose worker died; start queued ones if a worker is free
     job = _job(request, pk)
     template_name = (
         "imports/_job_status.html" if request.headers.get("HX-Request") else ("imports/job.html")
@@ -110,6 +111,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else None
             ),
             "can_confirm": job.user_id == request.user.pk and job.status == "valid",
+            "is_uploader": job.user_id == request.user.pk,
             "options_label": get_sheet(job.sheet).options_label(job.options),
             "upload_url": upload_url(job.sheet, job.options),
         },
@@ -131,7 +133,21 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.user_id == request.user.pk and jobs.cancel(job):
         messages.info(request, _("已取消，未写入任何数据"))
+    else:
+        messages.error(request, _("该导入不能取消（可能正在检查或写入，或已结束）"))
     return redirect(upload_url(job.sheet, job.options))
+
+
+@allow(roles.edits_records)
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a failed job's stored upload again (the uploader's own job only)."""
+    job = _job(request, pk)
+    if job.user_id != request.user.pk or not jobs.retry(job, request.user):
+        messages.error(
+            request, _("该导入不能重试（只有上传人可重试导入失败的记录，且上传的文件须仍在）")
+        )
+    return redirect("imports:job", pk=job.pk)
 
 
 @allow(roles.reads_records)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from rencai.imports.jobs import run
+from rencai.imports.jobs import work
 
 
 class Command(BaseCommand):
@@ -13,4 +13,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, job_id: int, action: str, **options):
         close_old_connections()
-        run(job_id, action)
+        work(job_id, action)
