@@ -1,13 +1,16 @@
-"""The `rencai` command: demo, serve, migrate, check, createuser, token (and `manage` for the rest).
+"""The `rencai` command: demo, serve, migrate, check, createuser, token, import/export, backup,
+restore, audit (and `manage` for the rest).
 
 Configuration comes only from RENCAI_* environment variables (see settings.py); a bad value
 stops here with a message that names it.
 """
 
 import argparse
+import datetime
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _setup() -> None:
@@ -53,6 +56,63 @@ def serve(host: str, port: int, workers: int) -> None:
 
     print(f"rencai 已启动：http://{host}:{port}/  （Ctrl-C 停止）", flush=True)
     Server().run()
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text!r}") from None
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from rencai import backup
+
+    try:
+        manifest = backup.backup(Path(args.out))
+    except backup.BackupError as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        return exc.code
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    print(f"已备份 {len(manifest['tables'])} 张表，共 {rows} 行，到 {args.out}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from rencai import backup
+
+    try:
+        report = backup.restore(Path(args.src), force=args.force)
+    except backup.BackupError as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        return exc.code
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    from rencai.audit import chain
+
+    if args.audit_command == "verify":
+        if args.archive:
+            count, problem = chain.verify_file(Path(args.archive))
+        else:
+            count, broken = chain.verify()
+            problem = str(broken) if broken else None
+        if problem:
+            print(problem)
+            return 1
+        print(f"审计日志哈希链完整：已核对 {count} 条事件。")
+        return 0
+    try:
+        done = chain.archive(args.before, Path(args.out))
+    except chain.ArchiveError as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        return 2
+    print(
+        f"已归档 {done['events']} 条事件（编号 {done['first_id']}–{done['last_id']}）到 {args.out}"
+    )
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,6 +164,20 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("sheet")
     tpl.add_argument("out")
 
+    bak = sub.add_parser("backup", help="备份数据库（含校验清单）到新目录")
+    bak.add_argument("out", metavar="OUT_DIR")
+    res = sub.add_parser("restore", help="从备份目录恢复到空数据库并核对")
+    res.add_argument("src", metavar="BACKUP_DIR")
+    res.add_argument("--force", action="store_true", help="目标数据库不为空时也覆盖")
+
+    audit = sub.add_parser("audit", help="审计日志：校验哈希链、归档旧日志")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="校验审计日志哈希链")
+    verify.add_argument("--archive", metavar="FILE", help="校验一个归档文件")
+    archive = audit_sub.add_parser("archive", help="导出并删除某日期之前（至少 180 天前）的日志")
+    archive.add_argument("--before", required=True, type=_date, metavar="YYYY-MM-DD")
+    archive.add_argument("out", metavar="OUT.jsonl")
+
     manage = sub.add_parser("manage", help="其他 Django 管理命令")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -143,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             from rencai.imports import command_line
 
             raise SystemExit(getattr(command_line, f"run_{args.command}")(args))
+        elif args.command in ("backup", "restore", "audit"):
+            run = {"backup": run_backup, "restore": run_restore, "audit": run_audit}
+            raise SystemExit(run[args.command](args))
         elif args.command == "manage":
             from django.core.management import execute_from_command_line
 

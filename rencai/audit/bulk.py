@@ -9,7 +9,6 @@ actor's `log.change_event` (user, request, batch) with the row's own id, label a
 from the very values written: equal to what the audited path logs (tests/test_bulk.py).
 """
 
-import json
 from datetime import date
 from typing import Any
 
@@ -17,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
 from django.utils import timezone
 
-from rencai.audit import log
+from rencai.audit import chain, log
 from rencai.audit.log import _jsonable
 from rencai.audit.models import AuditAction, AuditEvent
 
@@ -40,32 +39,16 @@ class BulkWriter:
         masked = getattr(model, "audit_masked", {})
         # (name, attname, masker) for each audited field, in log.snapshot's order.
         self.audited = [(f.name, f.attname, masked.get(f.name)) for f in log.audited_fields(model)]
-        self.event_fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+        self.event_fields = list(AuditEvent._meta.concrete_fields)  # the id is hashed: given
+        names = [f.attname for f in self.event_fields]
+        # An event row's template is known by these (the action and time at least differ).
+        self._key_at = [names.index(n) for n in ("action", "time", "user_id", "batch_id")]
+        self._templates: dict[tuple, tuple[list, str]] = {}
 
     # -- helpers -------------------------------------------------------------------------
 
     def _reserve_pks(self, cursor, n: int) -> list[int]:
-        table, column = self.model._meta.db_table, self.pk.column
-        if self.postgres:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, column, n],
-            )
-            return [pk for (pk,) in cursor.fetchall()]
-        # SQLite (AUTOINCREMENT): past both the highest row and the highest pk ever handed
-        # out, so a deleted record's pk (and its change-log history) is never reused. The
-        # transaction holds the write lock (transaction_mode IMMEDIATE).
-        qn = self.conn.ops.quote_name
-        cursor.execute(f"SELECT COALESCE(MAX({qn(column)}), 0) FROM {qn(table)}")
-        top = cursor.fetchone()[0]
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        seq = cursor.fetchone()
-        start = max(top, seq[0] if seq else 0) + 1
-        cursor.execute(  # claim the range, so a second writer in the same transaction moves on
-            "INSERT OR REPLACE INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
-            [table, start + n - 1],
-        )
-        return list(range(start, start + n))
+        return chain.reserve_pks(self.conn, self.model._meta.db_table, self.pk.column, n)
 
     def _insert(self, cursor, table: str, columns: list[str], rows: list) -> None:
         if not rows:
@@ -114,14 +97,21 @@ class BulkWriter:
 
     def _event_row(self, action: str) -> tuple[list, int, int, int]:
         """A change event of the current actor as a db row, and where object_id, object_repr
-        and changes go in it."""
+        and changes go in it; `write_events` fills in its id and hashes."""
         template = log.change_event(self.model, 0, "", action, {}, self.ct)
         row = []
         for f in self.event_fields:
-            value = f.pre_save(template, add=True)  # sets the auto_now_add time
+            value = f.pre_save(template, add=True)
             row.append(f.get_db_prep_save(value, self.conn))
+        # What the chain hashes of every event made from this row (write_events).
+        scalars = chain.canonical_scalars(getattr(template, a) for a in chain.SCALARS)
+        scalars[4] = AuditEvent._meta.get_field("ip").get_prep_value(template.ip)
+        self._templates[self._template_key(row)] = (scalars, chain.json_text(template.detail))
         names = [f.name for f in self.event_fields]
         return row, names.index("object_id"), names.index("object_repr"), names.index("changes")
+
+    def _template_key(self, row: list) -> tuple:
+        return tuple(row[i] for i in self._key_at)
 
     def _db_value(self, attname: str, value: Any, now, db_now) -> Any:
         ops = self.conn.ops
@@ -175,7 +165,7 @@ class BulkWriter:
             event = event_row.copy()
             event[i_id] = str(pk)
             event[i_repr] = self.label(values)[:repr_max]
-            event[i_changes] = json.dumps(changes, ensure_ascii=False)
+            event[i_changes] = chain.json_text(changes)  # stored as hashed
             events.append(event)
         self._insert(cursor, self.model._meta.db_table, [f.column for f in self.fields], rows)
         return events
@@ -188,6 +178,25 @@ class BulkWriter:
         return str(values.get("name") or values[self.pk.attname])
 
     def write_events(self, cursor, events: list[list]) -> None:
+        """Insert change events built from `_event_row`, chained (rencai/audit/chain.py): an
+        event's actor fields are its template's, so only id, object and changes vary."""
+        if not events:
+            return
+        names = [f.attname for f in self.event_fields]
+        i_pk, i_prev, i_hash = (names.index(n) for n in ("id", "prev_hash", "row_hash"))
+        i_object, i_repr, i_changes = (
+            names.index(n) for n in ("object_id", "object_repr", "changes")
+        )
+        chain.lock(self.conn)
+        prev = chain.last_hash(self.conn)
+        ids = chain.reserve_pks(self.conn, AuditEvent._meta.db_table, "id", len(events))
+        for event, pk in zip(events, ids, strict=True):
+            scalars, detail = self._templates[self._template_key(event)]
+            scalars = scalars.copy()
+            scalars[0], scalars[8], scalars[9] = pk, event[i_object], event[i_repr]
+            event[i_pk] = pk
+            event[i_prev] = prev
+            event[i_hash] = prev = chain.digest(scalars, event[i_changes], detail, prev)
         self._insert(
             cursor, AuditEvent._meta.db_table, [f.column for f in self.event_fields], events
         )

@@ -2,12 +2,10 @@
 and the change log the audited ORM path would have written (rencai/audit/bulk.py does the rows
 and the log; this adds categories and updates)."""
 
-import json
-
 from django.db import transaction
 from django.utils import timezone
 
-from rencai.audit import log
+from rencai.audit import chain, log
 from rencai.audit.bulk import BulkWriter, Values
 from rencai.audit.models import AuditAction, AuditEvent
 from rencai.people.models import Person, TalentCategory
@@ -99,7 +97,7 @@ class PersonBulkWriter(BulkWriter):
             event = event_row.copy()
             event[i_id] = str(pk)
             event[i_repr] = str(new.get("name") or old.get("name", ""))[:repr_max]
-            event[i_changes] = json.dumps(changes, ensure_ascii=False)
+            event[i_changes] = chain.json_text(changes)  # stored as the chain hashes it
             events.append(event)
         table = qn(Person._meta.db_table)
         for names, rows in by_columns.items():
