@@ -61,8 +61,9 @@ def delete_person(person: Person, *, acting_user: Any) -> None:
         person.delete()
 
 
-def reveal_person(person: Person, *, acting_user: Any, fields: tuple[str, ...]) -> dict[str, str]:
-    """The full ID number and phone of one Person, for a user holding the reveal permission."""
+def reveal_person(person: Person, *, acting_user: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The full ID number, birth date and phone of one Person, for a user holding the reveal
+    permission."""
     if not roles.may_reveal(acting_user):
         raise PermissionDenied
     with acting_as(acting_user):

@@ -40,6 +40,8 @@ class PersonSerializer(serializers.ModelSerializer):
         many=True, required=False, queryset=TalentCategory.objects.filter(is_active=True)
     )
     home_org_path = serializers.CharField(source="home_org.name_path", read_only=True)
+    # 出生年月 only: the day would narrow the masked ID number 30-fold (docs/design.md, Masking).
+    birth_month = serializers.CharField(read_only=True)
     qualifications = QualificationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -49,7 +51,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "name",
             "id_number",
             "gender",
-            "birth_date",
+            "birth_month",
             "ethnicity",
             "political_status",
             "education",
@@ -75,7 +77,6 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [
             "gender",
-            "birth_date",
             "status",
             "status_reason",
             "created_at",

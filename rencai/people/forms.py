@@ -68,6 +68,9 @@ class PersonForm(forms.ModelForm):
         self.fields["birth_date"].help_text = _("可不填，按身份证号自动填写")
         self.editing = self.instance.pk is not None
         if self.editing:
+            # Derived from the ID and never shown in full on edit: a stored date (or a "does
+            # not agree" answer to a typed one) would give away what the mask hides.
+            del self.fields["birth_date"]
             for name, masked in (
                 ("id_number", self.instance.masked_id_number),
                 ("phone", self.instance.masked_phone),

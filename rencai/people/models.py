@@ -6,7 +6,7 @@ from rencai.orgs.models import OrgUnit
 from rencai.orgs.scoping import UnitScopedQuerySet
 from rencai.people.choices import CategoryGroup, PersonStatus, QualificationKind, Source
 from rencai.standards import codes
-from rencai.standards.idnumber import mask_id_number
+from rencai.standards.idnumber import mask_birth_date, mask_id_number
 from rencai.standards.phone import mask_phone
 from rencai.standards.pinyin import initials
 
@@ -101,8 +101,14 @@ class Person(models.Model):
 
     objects = PersonQuerySet.as_manager()
 
-    # The change log keeps these masked (PIPL; security checklist item 17).
-    audit_masked = {"id_number": mask_id_number, "phone": mask_phone, "id_reversed": mask_id_number}
+    # The change log keeps these masked (PIPL; security checklist item 17). The birth date is
+    # kept as year and month: its day would narrow the masked ID number 30-fold.
+    audit_masked = {
+        "id_number": mask_id_number,
+        "phone": mask_phone,
+        "id_reversed": mask_id_number,
+        "birth_date": mask_birth_date,
+    }
     audit_exclude = ("name_initials", "id_reversed", "updated_at")
 
     class Meta:
@@ -145,6 +151,11 @@ class Person(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def birth_month(self) -> str:
+        """出生年月, ``1985-03``: all a page, the API or a masked export shows of the birth date."""
+        return mask_birth_date(self.birth_date)
 
 
 class Qualification(models.Model):

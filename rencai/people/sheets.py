@@ -641,7 +641,7 @@ class PersonSheet(Sheet):
                 p.pk,
                 p.name,
                 p.get_gender_display(),
-                p.birth_date.isoformat(),
+                p.birth_date.isoformat() if reveal else p.birth_month,
                 p.id_number if reveal else p.masked_id_number,
                 p.get_ethnicity_display(),
                 p.get_political_status_display(),

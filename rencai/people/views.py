@@ -62,11 +62,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(roles.may_reveal)
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    """POST only: shows the full ID and phone once, and writes an audit event."""
+    """POST only: shows the full ID, birth date and phone once, and writes an audit event."""
     person = _visible_person(request, pk)
     if request.method != "POST":
         return redirect("people:detail", pk=pk)
-    values = actions.reveal_person(person, acting_user=request.user, fields=("id_number", "phone"))
+    values = actions.reveal_person(
+        person, acting_user=request.user, fields=("id_number", "birth_date", "phone")
+    )
     return render(request, "people/_revealed.html", {"person": person, "values": values})
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "IdNumberError",
     "check_digit",
     "is_id_number",
+    "mask_birth_date",
     "mask_id_number",
     "parse_id_number",
 ]
@@ -234,19 +235,33 @@ def is_id_number(raw: str | int | float | None) -> bool:
 
 
 def mask_id_number(number: str | None) -> str:
-    """Hide the middle of an identity number for lists and exports.
+    """Hide an identity number for lists, exports, messages and the audit log.
 
-    18 characters keep the first 4 (province and city) and the last 4, e.g.
-    ``4301**********123X``; other lengths keep the first 2 and last 2; strings
-    of 4 or fewer characters are fully starred so a short fragment is never
-    shown whole.  At most 8 original characters are ever revealed.
+    18 characters keep the first 4 (province and city) and the check character only, e.g.
+    ``4301*************X``.  Why so few: a user without the reveal permission also sees the
+    person's county (the first 6 digits, in practice), birth year and month and gender, so
+    the unknowns are the day (28-31), the sequence digits 15-16 (100) and digit 17 (5 of
+    one parity) -- about 15,000 numbers, of which the shown check character leaves ~1,400.
+    Keeping digit 17 as well would leave ~270; keeping the old 4 + 4 left 3 or 4, and a
+    full birth date next to it left one (see docs/design.md, "Masking").  Other lengths keep
+    the first 2 and the last character; strings of 4 or fewer are fully starred.
     """
     if not number:
         return ""
     text = number.strip()
     size = len(text)
     if size == 18:
-        return text[:4] + "*" * 10 + text[-4:]
+        return text[:4] + "*" * 13 + text[-1:]
     if size <= 4:
         return "*" * size
-    return text[:2] + "*" * (size - 4) + text[-2:]
+    return text[:2] + "*" * (size - 3) + text[-1:]
+
+
+def mask_birth_date(value: datetime.date | str | None) -> str:
+    """A birth date as its year and month, ``1985-03``: what a user without the reveal
+    permission sees instead of the date (the day narrows an ID number 30-fold).  Accepts a
+    date or an ISO string (the audit log keeps dates as strings); idempotent."""
+    if not value:
+        return ""
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
+    return text[:7]

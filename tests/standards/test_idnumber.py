@@ -201,9 +201,9 @@ class TestMask:
     @pytest.mark.parametrize(
         ("number", "expected"),
         [
-            ("43012419850315123X", "4301**********123X"),
-            ("110105491231002", "11***********02"),
-            ("12345", "12*45"),
+            ("43012419850315123X", "4301*************X"),
+            ("110105491231002", "11************2"),
+            ("12345", "12**5"),
             ("1234", "****"),
             ("", ""),
         ],
@@ -218,10 +218,10 @@ class TestMask:
     @given(
         st.text(alphabet=st.characters(blacklist_characters="*", blacklist_categories=("Zs", "Cc")))
     )
-    def test_never_reveals_more_than_8_characters(self, number: str) -> None:
+    def test_never_reveals_more_than_5_characters(self, number: str) -> None:
         masked = mask_id_number(number)
         assert len(masked) == len(number)
-        assert sum(char != "*" for char in masked) <= 8
+        assert sum(char != "*" for char in masked) <= 5
 
 
 class TestProperties:
