@@ -1,0 +1,102 @@
+"""The edge of every request (rencai/edge.py): security headers on every response, and a NUL
+character anywhere in a request refused with a clear 400 before any query sees it."""
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+
+from rencai.edge import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
+from rencai.urls import router
+from tests.test_api import token_client
+from tests.test_training import Training
+from tests.test_xss import walk
+
+NUL_MESSAGE = "请求中含有不允许的空字符（NUL）"
+
+
+@pytest.fixture
+def training(county, people) -> Training:
+    return Training(county, people)
+
+
+@pytest.fixture
+def pages(login, personas, training) -> dict:
+    """Every page the county admin reaches by links from the home page."""
+    return walk(login(personas.county_admin), ["/home/", "/"])
+
+
+def api_lists() -> list[str]:
+    return [f"/api/{prefix}/" for prefix, _viewset, _basename in router.registry]
+
+
+def test_every_response_carries_the_csp_and_permissions_policy(pages, personas):
+    assert len(pages) > 50
+    responses = list(pages.values())
+    responses.append(Client().get("/accounts/login/"))
+    responses.append(Client().get("/static/rencai/rencai.css"))
+    responses.append(token_client(personas.county_admin).get("/api/people/"))
+    for response in responses:
+        assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+    assert "script-src 'self';" in CONTENT_SECURITY_POLICY
+    assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
+    assert "camera=()" in PERMISSIONS_POLICY
+
+
+def test_no_page_has_an_inline_script_style_or_event_handler(pages):
+    """What the policy would refuse in a browser, found in the HTML already."""
+    for url, response in pages.items():
+        if "html" not in response.get("Content-Type", ""):
+            continue
+        page = response.content.decode()
+        for refused in ("<script>", "<style", " style=", " onclick=", " onsubmit=", " onchange="):
+            assert refused not in page, (url, refused)
+        assert page.count("<script") == page.count("<script src="), url
+
+
+def test_api_docs_init_script_is_a_file(login, personas):
+    client = login(personas.county_admin)
+    page = client.get("/api/docs/").content.decode()
+    assert '<script src="/api/docs/?script="' in page
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_nul_in_the_query_of_every_page_is_a_400_inside_the_layout(login, personas, pages):
+    client = login(personas.county_admin)
+    shapes = {urlsplit(url).path for url in pages if not url.startswith("/static/")}
+    assert len(shapes) > 30
+    for path in sorted(shapes):
+        for query in ("q=%00", "status=a%00b", "%00=1"):
+            response = client.get(f"{path}?{query}")
+            assert response.status_code == 400, (path, query, response.status_code)
+            if not path.startswith("/api/"):
+                page = response.content.decode()
+                assert NUL_MESSAGE in page, path
+                assert 'class="navbar' in page, path  # inside the layout, with the menu
+
+
+def test_nul_in_a_path_or_a_form_field_is_a_400(login, personas, training):
+    client = login(personas.chengguan_admin)
+    assert client.get("/people/%00/").status_code == 400
+    response = client.post("/training/programs/new/", {"name": "培训\x00班", "notes": "x"})
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.content.decode()
+    response = client.post("/people/new/", {"name": "张\x00三"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("url", api_lists())
+def test_nul_in_an_api_query_or_json_body_is_a_400(personas, training, url):
+    api = token_client(personas.county_admin)
+    response = api.get(url, {"search": "a\x00b"})
+    assert response.status_code == 400, (url, response.status_code)
+    assert response.json() == {"detail": NUL_MESSAGE}
+    body = json.dumps({"name": "a\x00b", "notes": "\x00"})
+    assert "\\u0000" in body
+    response = api.post(url, body, content_type="application/json")
+    assert response.status_code == 400, (url, response.content)
+    assert response.json() == {"detail": NUL_MESSAGE}
