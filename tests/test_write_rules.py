@@ -110,7 +110,10 @@ class Samples:
             Livestock: Livestock.objects.create(base=base, kind="牛", count=100),
             Inspection: inspection,
             RectificationItem: RectificationItem.objects.create(
-                inspection=inspection, description="补齐防疫台账", due_on=D(2026, 6, 1)
+                inspection=inspection,
+                description="补齐防疫台账",
+                owner="场长",
+                due_on=D(2026, 6, 1),
             ),
             Outcome: Outcome.objects.create(
                 person=people.zhang_san, kind="scale_farm", date=D(2026, 8, 1)

@@ -1,11 +1,13 @@
 from typing import Any
 
+from django.db import transaction
 from rest_framework import mixins, permissions, serializers, viewsets
 
 from rencai.accounts import roles
 from rencai.api import AttributedMixin
 from rencai.orgs import actions
 from rencai.orgs.models import OrgUnit
+from rencai.records.versions import VersionedViewSet
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -45,7 +47,11 @@ class ManagesOrgsOrReads(permissions.BasePermission):
 
 
 class OrgUnitViewSet(
-    AttributedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    AttributedMixin,
+    VersionedViewSet,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """组织: the units of the caller's jurisdiction. The county admin may add and rename units."""
 
@@ -66,8 +72,10 @@ class OrgUnitViewSet(
             acting_user=self.request.user,
         )
 
+    @transaction.atomic
     def perform_update(self, serializer: OrgUnitSerializer) -> None:
         unit = serializer.instance
+        self.check_version(unit)
         data = serializer.validated_data
         if "name" in data and data["name"] != unit.name:
             actions.rename_org(unit, name=data["name"], acting_user=self.request.user)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.orgs.choices import OrgKind
 from rencai.orgs.models import OrgUnit
+from rencai.records.versions import VersionedForm
 
 
 def unit_choice_field(queryset, label: str, required: bool = True) -> forms.ModelChoiceField:
@@ -43,7 +44,9 @@ class OrgCreateForm(forms.Form):
         return data
 
 
-class OrgEditForm(forms.Form):
+class OrgEditForm(VersionedForm, forms.Form):
+    """Rename a unit or correct its code and kind; `record=` the unit (its version is checked)."""
+
     name = forms.CharField(label=_("名称"), max_length=100)
     division_code = forms.RegexField(
         label=_("统计用区划代码"),

@@ -1,4 +1,5 @@
 import hashlib
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from rencai.orgs import actions
 from rencai.orgs.forms import OrgCreateForm, OrgEditForm, OrgImportForm, OrgMoveForm, OrgRetireForm
 from rencai.orgs.models import OrgUnit
 from rencai.orgs.sheets import ORG_SHEET
+from rencai.records.versions import saved_checked
 
 PATH_HEADERS = {
     "组织路径": "path",
@@ -61,27 +63,33 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "form.html", {"form": form, "title": _("新增组织")})
 
 
+def _apply_edit(unit: OrgUnit, data: dict[str, Any], user: Any) -> OrgUnit:
+    if data["name"] != unit.name:
+        actions.rename_org(unit, name=data["name"], acting_user=user)
+    if (data["division_code"], data["kind"]) != (unit.division_code, unit.kind):
+        unit.division_code, unit.kind = data["division_code"], data["kind"]
+        unit.full_clean()
+        unit.save()
+    return unit
+
+
 @allow(roles.manages_orgs)
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     form = OrgEditForm(
         request.POST or None,
         initial={"name": unit.name, "division_code": unit.division_code, "kind": unit.kind},
+        record=unit,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if data["name"] != unit.name:
-                actions.rename_org(unit, name=data["name"], acting_user=request.user)
-            if (data["division_code"], data["kind"]) != (unit.division_code, unit.kind):
-                unit.division_code, unit.kind = data["division_code"], data["kind"]
-                unit.full_clean()
-                unit.save()
+            saved = saved_checked(form, lambda: _apply_edit(unit, form.cleaned_data, request.user))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("已保存 %(name)s") % {"name": unit.name_path})
-            return redirect("orgs:tree")
+            if saved is not None:
+                messages.success(request, _("已保存 %(name)s") % {"name": unit.name_path})
+                return redirect("orgs:tree")
     return render(request, "form.html", {"form": form, "title": _("编辑组织：%s") % unit.name_path})
 
 

@@ -8,6 +8,7 @@ from rencai.orgs.models import OrgUnit
 from rencai.people import actions, validation
 from rencai.people.filters import PersonFilter
 from rencai.people.models import Person, Qualification, TalentCategory
+from rencai.records.versions import VersionedViewSet
 from rencai.standards.idnumber import mask_id_number, parse_id_number
 from rencai.standards.phone import mask_phone
 
@@ -123,7 +124,11 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class PersonViewSet(
-    AttributedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    AttributedMixin,
+    VersionedViewSet,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """人员: the register within the caller's jurisdiction, with the web list's filters.
     ID numbers and phones are always masked."""

@@ -8,6 +8,7 @@ from rencai.orgs.models import OrgUnit
 from rencai.people import validation
 from rencai.people.choices import QUALIFICATION_LEVELS, PersonStatus, QualificationKind
 from rencai.people.models import Person, Qualification, TalentCategory
+from rencai.records.versions import VersionedForm
 from rencai.standards.idnumber import parse_id_number
 from rencai.widgets import DatePicker
 
@@ -35,7 +36,7 @@ FIELDS = [
 ]
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedForm, forms.ModelForm):
     """Create or edit a Person. On edit the ID number and phone are not shown: a blank field
     keeps the stored value, so editing never displays personal identifiers in full."""
 

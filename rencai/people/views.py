@@ -16,6 +16,7 @@ from rencai.people.choices import PersonStatus
 from rencai.people.filters import PersonFilter
 from rencai.people.forms import CategoryForm, PersonForm, QualificationForm, StatusForm
 from rencai.people.models import Person, Qualification, TalentCategory
+from rencai.records.versions import saved_checked
 
 
 @allow(roles.reads_records)
@@ -74,12 +75,16 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _save(request: HttpRequest, form: PersonForm) -> Person | None:
     person = form.save(commit=False)
+    categories = form.cleaned_data["categories"]
     try:
-        actions.save_person(
-            person, categories=form.cleaned_data["categories"], acting_user=request.user
+        saved = saved_checked(
+            form,
+            lambda: actions.save_person(person, categories=categories, acting_user=request.user),
         )
     except ValidationError as exc:
         form.add_error(None, exc)
+        return None
+    if saved is None:  # changed by someone else since the form was opened
         return None
     for warning in getattr(form, "warnings", []):
         messages.warning(request, warning)

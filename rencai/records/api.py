@@ -20,6 +20,7 @@ from rencai.api import AttributedMixin, ReadsRecords
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
 from rencai.records.forms import is_editable_list, write_refusal
+from rencai.records.versions import VersionedViewSet
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -84,7 +85,8 @@ def record_viewset(
     prefetch: Sequence[str] = (),
     doc: str = "",
 ) -> type[viewsets.ModelViewSet]:
-    """A ModelViewSet over `model.objects.visible_to(user)` (writes: `editable_by`) with the
+    """A ModelViewSet over `model.objects.visible_to(user)` (writes: `editable_by`; versioned by
+    ETag / If-Match, see `rencai.records.versions`) with the
     model `fields`, plus `<person>_name` for each person reference and the `extra` fields;
     `base` adds a record type's own fields and checks (a RecordSerializer subclass, whose own
     `Meta` options such as `validators` carry over); `annotate` computes values its read-only
@@ -101,7 +103,7 @@ def record_viewset(
     meta = type("Meta", meta_bases, {"model": model, "fields": shown})
     serializer = type(f"{model.__name__}Serializer", (base,), {"Meta": meta, **declared})
 
-    class RecordViewSet(AttributedMixin, viewsets.ModelViewSet):
+    class RecordViewSet(AttributedMixin, VersionedViewSet, viewsets.ModelViewSet):
         serializer_class = serializer
         permission_classes = [ReadsRecords]
         filterset_class = filterset
@@ -120,18 +122,11 @@ def record_viewset(
             with transaction.atomic():
                 serializer.save()
 
-        def perform_update(self, serializer: serializers.Serializer) -> None:
-            with transaction.atomic():
-                serializer.save()
-
         def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-            record = self.get_object()
             try:
-                with transaction.atomic():
-                    record.delete()
+                return super().destroy(request, *args, **kwargs)
             except (ProtectedError, RestrictedError):
                 return Response({"detail": _("该记录仍被其他记录引用，不能删除")}, status=400)
-            return Response(status=204)
 
     RecordViewSet.__name__ = f"{model.__name__}ViewSet"
     RecordViewSet.__doc__ = doc or f"{model._meta.verbose_name_plural}：本辖区内的记录。"

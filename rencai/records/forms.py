@@ -13,6 +13,7 @@ from rencai.accounts import roles
 from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
+from rencai.records.versions import VersionedForm
 from rencai.standards.idnumber import parse_id_number
 from rencai.standards.text import StandardError
 from rencai.widgets import DatePicker
@@ -74,11 +75,12 @@ def write_refusal(user: Any, record: models.Model, editable_units: set[int] | No
     return ""
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(VersionedForm, forms.ModelForm):
     """Create or edit a record. Units come from what the user may assign, other scoped records
     from what the user sees, people are entered by ID number, editable lists offer the entries
     still in use — always keeping what the record already has, so an edit never forces a change.
-    Numbers cannot be negative, and the record must land inside the user's jurisdiction."""
+    Numbers cannot be negative, and the record must land inside the user's jurisdiction. An
+    edit carries the record's version: saved from a stale one, it is refused (VersionedForm)."""
 
     wide_fields: tuple[str, ...] = ()
 
@@ -88,6 +90,8 @@ class RecordForm(forms.ModelForm):
         self.person_fields: list[str] = []
         opts = self._meta.model._meta
         for name in list(self.fields):
+            if name == "version":  # VersionedForm's hidden field
+                continue
             model_field = opts.get_field(name)
             if model_field.many_to_many or not model_field.is_relation:
                 self._widen(name, model_field)

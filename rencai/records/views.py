@@ -10,11 +10,9 @@
 `urls()` gives the five pages plus the export; every query starts from the model's
 `visible_to(user)` (reading) or `editable_by(user)` (writing)."""
 
-import datetime
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -31,6 +29,7 @@ from rencai.accounts.access import allow
 from rencai.listing import filtered, page_of
 from rencai.people.models import Person
 from rencai.records.forms import RecordForm
+from rencai.records.versions import display, saved_checked
 
 RECORD, PERSON = "record", "person"
 
@@ -71,22 +70,6 @@ def posted(request: HttpRequest) -> Any:
     """The form data of a POST (an empty POST too: it must show "required" errors, not a blank
     form), None for a GET."""
     return request.POST if request.method == "POST" else None
-
-
-def display(value: Any) -> str:
-    """How a value reads on a page: dates as 2026-03-15, 是/否, no trailing zeros, — for none."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text
-    if isinstance(value, Person):
-        return value.name
-    return str(value)
 
 
 class RecordViews:
@@ -231,8 +214,7 @@ class RecordViews:
 
     def save(self, request: HttpRequest, form: RecordForm) -> models.Model | None:
         try:
-            with transaction.atomic():
-                return form.save()
+            return saved_checked(form, form.save)
         except IntegrityError:  # the database's own rules, should the form have missed one
             form.add_error(None, _("保存失败：数据不符合规则（可能与已有记录重复），请检查后重试"))
             return None

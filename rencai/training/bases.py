@@ -51,6 +51,7 @@ from rencai.records.sheets import (
     unit,
     unit_column,
 )
+from rencai.records.versions import saved_checked
 from rencai.records.views import RECORD, RecordViews, Show, display, posted
 from rencai.standards.text import fold
 from rencai.training.choices import BaseStatus, LivestockUnit
@@ -809,9 +810,7 @@ class InspectionViews(RecordViews):
     def item_edit(self, request: HttpRequest, pk: int) -> HttpResponse:
         item = self._editable_item(request, pk)
         form = ItemForm(posted(request), instance=item, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            with transaction.atomic():
-                form.save()
+        if request.method == "POST" and form.is_valid() and saved_checked(form, form.save):
             messages.success(request, gettext("已保存整改事项：%(d)s") % {"d": item})
             return redirect(self.url_name("detail"), pk=item.inspection_id)
         return render(

@@ -38,8 +38,6 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
-from rest_framework.response import Response
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
@@ -63,6 +61,7 @@ from rencai.records.sheets import (
     person_columns,
     text,
 )
+from rencai.records.versions import saved_checked
 from rencai.records.views import PERSON, RECORD, Cell, RecordViews, Show
 from rencai.standards.idnumber import mask_id_number
 from rencai.standards.text import fold
@@ -405,8 +404,8 @@ class OutcomeViews(RecordViews):
 
     def save(self, request: HttpRequest, form: RecordForm) -> models.Model | None:
         try:
-            with transaction.atomic():
-                return save_outcome(form.instance, form.cleaned_data.get("grade") or None)
+            grade = form.cleaned_data.get("grade") or None
+            return saved_checked(form, lambda: save_outcome(form.instance, grade))
         except IntegrityError:
             form.add_error(None, _t("保存失败：数据不符合规则，请检查后重试"))
             return None
@@ -1056,9 +1055,8 @@ class OutcomeViewSet(_OutcomeBase):  # type: ignore[misc, valid-type]
 
     serializer_class = OutcomeSerializer
 
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        delete_outcome(self.get_object())
-        return Response(status=204)
+    def remove(self, record: Outcome) -> None:
+        delete_outcome(record)
 
 
 VIEWS = [OutcomeViews(), MentorshipViews(), PoolMembershipViews()]

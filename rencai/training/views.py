@@ -16,6 +16,7 @@ from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.listing import filtered, page_of
 from rencai.people.models import Person
+from rencai.records.versions import saved_checked
 from rencai.records.views import export_response, posted
 from rencai.training.filters import AttendanceFilter, ProgramFilter
 from rencai.training.forms import EnrolForm, ProgramForm
@@ -121,8 +122,7 @@ def _form_page(
 
 def _save(request: HttpRequest, form: ProgramForm) -> TrainingProgram | None:
     try:
-        with transaction.atomic():
-            return form.save()
+        return saved_checked(form, form.save)
     except IntegrityError:  # the database's own rules, should the form have missed one
         form.add_error(None, _("保存失败：数据不符合规则，请检查起止日期等内容后重试"))
         return None
