@@ -11,6 +11,7 @@
 
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -69,9 +70,8 @@ def has_nul(request: HttpRequest) -> bool:
     return False
 
 
-def nul_refused(request: HttpRequest) -> HttpResponse:
-    """The 400 answer: JSON for the API, the error page inside the layout for the rest."""
-    message = _("请求中含有不允许的空字符（NUL）")
+def refused(request: HttpRequest, message: str) -> HttpResponse:
+    """A 400 saying why: JSON for the API, the error page inside the layout for the rest."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
@@ -84,6 +84,10 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if has_nul(request):
-            return nul_refused(request)
+        try:
+            nul = has_nul(request)
+        except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE
+            return refused(request, _("提交的内容过大"))
+        if nul:
+            return refused(request, _("请求中含有不允许的空字符（NUL）"))
         return self.get_response(request)

@@ -2,11 +2,15 @@
 character anywhere in a request refused with a clear 400 before any query sees it."""
 
 import json
+import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 from django.test import Client
 
+from rencai.audit.models import AuditEvent
 from rencai.edge import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 from rencai.urls import router
 from tests.test_api import token_client
@@ -100,3 +104,80 @@ def test_nul_in_an_api_query_or_json_body_is_a_400(personas, training, url):
     response = api.post(url, body, content_type="application/json")
     assert response.status_code == 400, (url, response.content)
     assert response.json() == {"detail": NUL_MESSAGE}
+
+
+# --- huge text values ---------------------------------------------------------------------------
+
+HUGE = "x" * 9_000_000  # the 9 MB 备注 that was once accepted
+TOO_LONG = "不能超过 2000 个字"
+
+
+def form_pages(pages: dict) -> list[str]:
+    """The create and edit pages the walk reached."""
+    return [u for u in pages if re.search(r"/(new|edit)/$", urlsplit(u).path)]
+
+
+def test_a_huge_text_in_any_form_is_a_field_error_not_a_save(login, personas, pages):
+    client = login(personas.county_admin)
+    limited = set()
+    for url in form_pages(pages):
+        textareas = re.findall(r'<textarea name="([^"]+)"', pages[url].content.decode())
+        if not textareas:
+            continue
+        before = audit_count()
+        response = client.post(url, {name: HUGE for name in textareas})
+        assert response.status_code == 200, (url, response.status_code)  # the form again
+        page = response.content.decode()
+        assert re.search(r"不(能)?超过 \d+ 个字", page), url
+        assert audit_count() == before, url  # nothing saved
+        if TOO_LONG in page:
+            limited.add(re.sub(r"\d+", "N", urlsplit(url).path))
+    # The record types whose 备注 / 检查发现 are TextFields (no length in the database).
+    assert {
+        "/people/new/",
+        "/people/N/edit/",
+        "/training/programs/new/",
+        "/training/bases/new/",
+        "/training/inspections/new/",
+    } <= limited
+
+
+VIEWSETS = {f"/api/{prefix}/": viewset for prefix, viewset, _basename in router.registry}
+
+
+def text_fields(url: str) -> list[str]:
+    """The writable fields of an endpoint that are model TextFields (no length in the database)."""
+    serializer_class = VIEWSETS[url].serializer_class
+    model = serializer_class.Meta.model
+    return [
+        name
+        for name, field in serializer_class().fields.items()
+        if not field.read_only
+        and isinstance(getattr(model, field.source, None), DeferredAttribute)
+        and isinstance(model._meta.get_field(field.source), models.TextField)
+    ]
+
+
+def test_every_api_serializer_limits_its_text_fields(db):
+    limited = []
+    for url, viewset in VIEWSETS.items():
+        for name in text_fields(url):
+            assert viewset.serializer_class().fields[name].max_length == 2000, (url, name)
+            limited.append(url)
+    assert {"/api/people/", "/api/training/programs/", "/api/training/bases/"} <= set(limited)
+
+
+@pytest.mark.parametrize("url", [u for u in VIEWSETS if text_fields(u)])
+def test_a_huge_text_through_the_api_is_a_400_not_a_save(personas, training, url):
+    api = token_client(personas.county_admin)
+    names = text_fields(url)
+    before = audit_count()
+    response = api.post(url, json.dumps({n: HUGE for n in names}), content_type="application/json")
+    assert response.status_code == 400, (url, response.status_code)
+    for name in names:
+        assert response.json()[name] == [TOO_LONG], (url, name)
+    assert audit_count() == before
+
+
+def audit_count() -> int:
+    return AuditEvent.objects.count()

@@ -8,6 +8,7 @@ from rencai.orgs.models import OrgUnit
 from rencai.people import actions, validation
 from rencai.people.filters import PersonFilter
 from rencai.people.models import Person, Qualification, TalentCategory
+from rencai.records.api import LimitedTextSerializer
 from rencai.records.versions import VersionedViewSet
 from rencai.standards.idnumber import mask_id_number, parse_id_number
 from rencai.standards.phone import mask_phone
@@ -30,7 +31,7 @@ class QualificationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "level", "number", "issuer", "issued_on", "valid_until"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(LimitedTextSerializer):
     id_number = MaskedField(mask_id_number, max_length=30)
     phone = MaskedField(mask_phone, max_length=30, required=False, allow_blank=True)
     home_org = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.none())

@@ -8,6 +8,7 @@ from rencai.orgs.models import OrgUnit
 from rencai.people import validation
 from rencai.people.choices import QUALIFICATION_LEVELS, PersonStatus, QualificationKind
 from rencai.people.models import Person, Qualification, TalentCategory
+from rencai.records.forms import limit_text
 from rencai.records.versions import VersionedForm
 from rencai.standards.idnumber import parse_id_number
 from rencai.widgets import DatePicker
@@ -64,6 +65,7 @@ class PersonForm(VersionedForm, forms.ModelForm):
         self.fields["work_org"] = unit_choice_field(units, _("工作单位"), required=False)
         self.fields["categories"].queryset = TalentCategory.objects.filter(is_active=True)
         self.fields["gender"].required = False
+        limit_text(self.fields["notes"])
         self.fields["birth_date"].required = False
         self.fields["gender"].help_text = _("可不填，按身份证号自动填写")
         self.fields["birth_date"].help_text = _("可不填，按身份证号自动填写")

@@ -19,11 +19,23 @@ from rest_framework.response import Response
 from rencai.api import AttributedMixin, ReadsRecords
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
-from rencai.records.forms import is_editable_list, write_refusal
+from rencai.records.forms import TEXT_MAX_LENGTH, is_editable_list, write_refusal
 from rencai.records.versions import VersionedViewSet
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class LimitedTextSerializer(serializers.ModelSerializer):
+    """A model text field without a length gets the platform's (the web forms' TEXT_MAX_LENGTH)."""
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.TextField) and kwargs.get("max_length") is None:
+            kwargs["max_length"] = TEXT_MAX_LENGTH
+            messages = kwargs.setdefault("error_messages", {})
+            messages["max_length"] = _("不能超过 {max_length} 个字")
+        return field_class, kwargs
+
+
+class RecordSerializer(LimitedTextSerializer):
     """Related choices limited like the web form's; a person is shown with their name."""
 
     def __init__(self, *args: Any, **kwargs: Any):

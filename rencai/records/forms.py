@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,19 @@ from rencai.widgets import DatePicker
 
 NOT_IN_REGISTER = _("人才库中没有该身份证号的人员（或不在您的管辖范围内），请先登记")
 OUTSIDE = _("该记录不在您的管辖范围内：请选择本单位及下级单位的人员或组织")
+# A TextField has no length in the database, but a 备注 or an inspection's findings is at most a
+# page (a 9 MB 备注 was once accepted): every record type's form and API serializer apply this.
+TEXT_MAX_LENGTH = 2000
+TEXT_TOO_LONG = _("不能超过 %(limit_value)s 个字")
+
+
+def limit_text(field: forms.Field) -> forms.Field:
+    """Give a text form field that has no length the platform's, refused in words users read."""
+    if isinstance(field, forms.CharField) and field.max_length is None:
+        field.max_length = TEXT_MAX_LENGTH
+        field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH, message=TEXT_TOO_LONG))
+        field.widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
+    return field
 
 
 def person_by_id(user: Any, raw: str, missing: str = NOT_IN_REGISTER) -> Person:
@@ -105,6 +119,7 @@ class RecordForm(VersionedForm, forms.ModelForm):
             field.widget = DatePicker()
         elif isinstance(model_field, models.TextField):
             field.widget = forms.Textarea(attrs={"rows": 2})
+            limit_text(field)
 
     def _scope_choice(self, name: str, model_field: models.Field) -> None:
         related = model_field.related_model
