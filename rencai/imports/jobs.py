@@ -33,7 +33,7 @@ from rencai.audit.models import AuditAction
 from rencai.imports.engine import Importer, ImportFailed, Outcome, Problem
 from rencai.imports.models import ImportJob, JobStatus
 from rencai.imports.sheets import get_sheet
-from rencai.imports.workbooks import write_errors
+from rencai.imports.workbooks import mask_errors, write_errors
 
 SHOWN_PROBLEMS = 100
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
@@ -134,10 +134,24 @@ def validate_job(job: ImportJob) -> Outcome:
         fields.update(status=JobStatus.VALID, spool=str(spool))
     else:
         error_file = folder / "errors.xlsx"
+        (folder / MASKED_ERRORS).unlink(missing_ok=True)  # of an earlier check of this upload
         write_errors(outcome, str(error_file))
         fields.update(status=JobStatus.INVALID, error_file=str(error_file))
     ImportJob.objects.filter(pk=job.pk).update(**fields)
     return outcome
+
+
+MASKED_ERRORS = "errors-masked.xlsx"
+
+
+def masked_errors(job: ImportJob) -> Path:
+    """The job's error workbook with ID numbers and phones masked (made on first request)."""
+    path = Path(job.error_file).with_name(MASKED_ERRORS)
+    if not path.exists():
+        partial = path.with_name(f"{uuid.uuid4().hex}.partial")
+        mask_errors(job.error_file, str(partial))
+        os.replace(partial, path)
+    return path
 
 
 def commit_job(job: ImportJob) -> None:

@@ -13,7 +13,11 @@ from django.views.decorators.http import require_POST
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
+from rencai.audit.context import acting_as
+from rencai.audit.log import record_event
+from rencai.audit.models import AuditAction
 from rencai.imports import jobs
+from rencai.imports.masking import scrub
 from rencai.imports.models import ImportJob
 from rencai.imports.sheets import get_sheet
 from rencai.imports.workbooks import write_template
@@ -112,6 +116,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_confirm": job.user_id == request.user.pk and job.status == "valid",
             "is_uploader": job.user_id == request.user.pk,
+            "problems": (
+                job.problems if _sees_as_typed(request, job) else [scrub(p) for p in job.problems]
+            ),
             "options_label": get_sheet(job.sheet).options_label(job.options),
             "upload_url": upload_url(job.sheet, job.options),
         },
@@ -150,14 +157,36 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports:job", pk=job.pk)
 
 
+def _sees_as_typed(request: HttpRequest, job: ImportJob) -> bool:
+    """The uploader sees their own rejected rows as typed (they must fix them); others see ID
+    numbers and phones masked, like an export, unless they may reveal."""
+    return job.user_id == request.user.pk or roles.may_reveal(request.user)
+
+
 @allow(roles.reads_records)
 def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 错误明细表, masked unless `_sees_as_typed`; every download is an audited export."""
     job = _job(request, pk)
     if not job.error_file or not Path(job.error_file).exists():
         raise Http404
+    path = Path(job.error_file)
+    masked = not _sees_as_typed(request, job)
+    if masked:
+        path = jobs.masked_errors(job)
+    with acting_as(request.user):
+        record_event(
+            AuditAction.EXPORT,
+            detail={
+                "sheet": job.sheet,
+                "error_workbook": job.pk,
+                "file": job.file_name,
+                "rows": job.counts.get("rejected", 0),
+                "masked": masked,
+            },
+        )
     name = f"{Path(job.file_name).stem}-错误明细.xlsx"
     return FileResponse(
-        open(job.error_file, "rb"),
+        open(path, "rb"),
         as_attachment=True,
         filename=name,
         content_type=XLSX,

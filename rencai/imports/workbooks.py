@@ -6,6 +6,7 @@ office's Excel (CSV/formula injection).
 """
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
@@ -148,29 +149,69 @@ def write_export(sheet: Sheet, rows: Iterable[list[Any]], out: IO[bytes] | str) 
     return count
 
 
+ERROR_ROWS_SHEET = "错误行"
+PROBLEMS_SHEET = "问题清单"
+
+
 def write_errors(outcome: Any, out: IO[bytes] | str) -> None:
     """The rejected rows as they were in the upload, each with its 错误原因, plus the list of
     problems (one line per bad cell: 第 N 行〔列名〕：原因)."""
-    wb = xlsxwriter.Workbook(out, {"in_memory": True})
-    fmts = _formats(wb)
-    ws = wb.add_worksheet("错误行")
-    header = ["原表行号", *outcome.header, "错误原因"]
-    for col, name in enumerate(header):
-        ws.write_string(0, col, str(name), fmts["header"])
-        ws.set_column(col, col, 14)
-    ws.set_column(len(header) - 1, len(header) - 1, 50)
-    ws.freeze_panes(1, 1)
     reasons: dict[int, list[str]] = {}
     for problem in outcome.problems:
         reasons.setdefault(problem.row, []).append(str(problem))
-    for r, number in enumerate(sorted(outcome.bad_rows), start=1):
+    rows = [
+        (number, outcome.bad_rows[number], "\n".join(reasons.get(number, [])))
+        for number in sorted(outcome.bad_rows)
+    ]
+    _write_error_book(outcome.header, rows, [str(p) for p in outcome.problems], out)
+
+
+def mask_errors(typed: str | Path, out: IO[bytes] | str) -> None:
+    """The error workbook `typed` (as `write_errors` wrote it) with ID numbers and phones masked,
+    for those who may see neither the upload nor the numbers in full."""
+    from python_calamine import CalamineWorkbook
+
+    from rencai.imports.masking import masker_for, scrub
+
+    book = CalamineWorkbook.from_path(str(typed))
+    rows_sheet = book.get_sheet_by_name(ERROR_ROWS_SHEET).to_python()
+    text = lambda v: "" if v is None else str(v)  # noqa: E731
+    columns = [text(h) for h in rows_sheet[0]]  # 原表行号, the upload's header, 错误原因
+    reason_col = max(i for i, name in enumerate(columns) if name == "错误原因")
+    header = columns[1:reason_col]
+    maskers = [masker_for(h) for h in header]
+    rows = []
+    for line in rows_sheet[1:]:
+        cells = [text(v) for v in line[1:reason_col]]
+        masked = [mask(cell) if cell else cell for mask, cell in zip(maskers, cells, strict=True)]
+        rows.append((int(line[0]), masked, scrub(text(line[reason_col]))))
+    listing = book.get_sheet_by_name(PROBLEMS_SHEET).to_python()[1:]
+    _write_error_book(header, rows, [scrub(str(line[0])) for line in listing if line], out)
+
+
+def _write_error_book(
+    header: list[str],
+    rows: list[tuple[int, list[Any], str]],
+    problems: list[str],
+    out: IO[bytes] | str,
+) -> None:
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    fmts = _formats(wb)
+    ws = wb.add_worksheet(ERROR_ROWS_SHEET)
+    columns = ["原表行号", *header, "错误原因"]
+    for col, name in enumerate(columns):
+        ws.write_string(0, col, str(name), fmts["header"])
+        ws.set_column(col, col, 14)
+    ws.set_column(len(columns) - 1, len(columns) - 1, 50)
+    ws.freeze_panes(1, 1)
+    for r, (number, cells, reason) in enumerate(rows, start=1):
         ws.write_number(r, 0, number)
-        for col, value in enumerate(outcome.bad_rows[number], start=1):
+        for col, value in enumerate(cells, start=1):
             _write(ws, r, col, value)
-        ws.write_string(r, len(header) - 1, "\n".join(reasons.get(number, [])), fmts["error"])
-    listing = wb.add_worksheet("问题清单")
+        ws.write_string(r, len(columns) - 1, reason, fmts["error"])
+    listing = wb.add_worksheet(PROBLEMS_SHEET)
     listing.set_column(0, 0, 100)
     listing.write_string(0, 0, "问题", fmts["header"])
-    for r, problem in enumerate(outcome.problems, start=1):
-        listing.write_string(r, 0, str(problem))
+    for r, problem in enumerate(problems, start=1):
+        listing.write_string(r, 0, problem)
     wb.close()

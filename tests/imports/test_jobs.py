@@ -15,11 +15,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from imports.support import Written, import_events
 from imports.test_kill import _database_url
-from imports.test_web import _good, _named, upload
+from imports.test_web import _good, _inline, _named, upload  # noqa: F401 -- _inline: autouse
 from imports.workbooks import person_row, persons_csv
 from rencai.audit.models import AuditAction, AuditEvent
 from rencai.imports import jobs
@@ -30,12 +30,8 @@ DIED = "导入进程意外中止，未写入任何数据，可重新导入"
 
 
 @pytest.fixture(autouse=True)
-def _inline(settings):
-    settings.IMPORTS_INLINE = True
-    settings.IMPORTS_INLINE_QUIET = False
+def _two_workers(settings):
     settings.IMPORT_WORKERS = 2
-    with translation.override("zh-hans"):
-        yield
 
 
 @pytest.fixture

@@ -1,0 +1,42 @@
+"""Hiding ID numbers and phones in a workbook of rows as offices typed them (the 错误明细表).
+
+Exports are masked field by field from the records; an error workbook holds raw cells instead,
+some of them malformed (a 17-digit ID, a phone with a dash) and some in columns rencai does not
+know. So a cell is masked by its column's header when the header names an ID number or a phone,
+and any other text has every run of digits long enough to be one masked where it stands.
+"""
+
+import re
+from collections.abc import Callable
+
+from rencai.imports.sheets import header_key
+from rencai.standards.idnumber import mask_id_number
+from rencai.standards.phone import mask_phone
+
+ID_HEADERS = ("身份证", "证件号", "身份号码")
+PHONE_HEADERS = ("电话", "手机", "联系方式")
+# An ID number (18 characters, or the old 15 digits) or a mobile number inside free text, and
+# any other run of 14 or more digits (an ID typed with a digit too many or too few; a
+# 12-digit 统计用区划代码 is left alone).
+_ID_RUN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_PHONE_RUN = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_LONG_RUN = re.compile(r"\d{14,}")
+
+
+def masker_for(header: str) -> Callable[[str], str]:
+    """How a cell under `header` is shown to someone who may not see it whole."""
+    key = header_key(header)
+    if any(word in key for word in ID_HEADERS):
+        return mask_id_number
+    if any(word in key for word in PHONE_HEADERS):
+        return mask_phone
+    return scrub
+
+
+def scrub(text: str) -> str:
+    """`text` with every ID number, mobile number and other run of 14+ digits masked."""
+    if not text or not any(c.isdigit() for c in text):
+        return text
+    text = _ID_RUN.sub(lambda m: mask_id_number(m.group()), text)
+    text = _PHONE_RUN.sub(lambda m: mask_phone(m.group()), text)
+    return _LONG_RUN.sub(lambda m: mask_id_number(m.group()), text)
