@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -58,11 +61,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "rencai.edge.RejectNulMiddleware",  # after login, so its 400 page shows the menu
     "rencai.audit.middleware.AuditUserMiddleware",
     "rencai.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rencai.accounts.middleware.SessionLifetimeMiddleware",
+    "rencai.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rencai.accounts.middleware.NoStoreMiddleware",
 ]
@@ -115,6 +120,8 @@ TOKEN_MAX_AGE_DAYS = env_int("RENCAI_TOKEN_MAX_AGE_DAYS", default=30, minimum=1)
 IMPORT_WORKERS = env_int("RENCAI_IMPORT_WORKERS", default=2, minimum=1)
 # A session ends this many hours after login, however active (besides the idle timeout).
 SESSION_MAX_HOURS = env_int("RENCAI_SESSION_MAX_HOURS", default=8, minimum=1)
+# 双因素认证 (accounts.second_factor): the name an authenticator app shows for rencai.
+OTP_TOTP_ISSUER = "人才工作管理平台"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = False  # see accounts.middleware.IdleTimeoutMiddleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

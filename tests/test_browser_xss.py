@@ -12,7 +12,7 @@ Needs Chromium at /usr/bin/chromium, as tests/test_browser.py.
 import re
 
 import pytest
-from conftest import PASSWORD
+from test_browser import log_in
 
 from rencai.people.models import Person
 from rencai.training.models import Outcome, TrainingProgram
@@ -29,15 +29,6 @@ document.addEventListener("securitypolicyviolation", function (e) {
   window.__csp.push(e.violatedDirective + " " + e.blockedURI + " " + e.sourceFile);
 });
 """
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, f"{username} could not log in"
 
 
 class Watch:

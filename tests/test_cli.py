@@ -286,6 +286,7 @@ def test_demo_accounts_exist_with_their_roles(demo):
 
 
 def test_demo_accounts_see_demo_people(demo):
+    from conftest import pass_second_factor
     from django.test import Client
 
     client = Client()
@@ -295,6 +296,7 @@ def test_demo_accounts_see_demo_people(demo):
         ).status_code
         == 302
     )
+    pass_second_factor(client, User.objects.get(username="county_admin"))
     response = client.get("/people/")
     assert "共 200 人" in response.content.decode()
 

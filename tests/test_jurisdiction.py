@@ -15,7 +15,7 @@ The rules under test:
 import re
 
 import pytest
-from conftest import PASSWORD, make_id
+from conftest import PASSWORD, log_in_client, make_id
 from django.test import Client
 from helpers import edit_form_data
 from rest_framework.authtoken.models import Token
@@ -450,9 +450,7 @@ def _client(world, persona: str, auth: str) -> Client:
     user = getattr(world.u, persona)
     if auth == "token":
         return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    client = Client()
-    client.force_login(user)
-    return client
+    return log_in_client(user)
 
 
 @pytest.mark.parametrize("auth", ["session", "token"])

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与权限")
 
     def ready(self) -> None:
-        from rencai.accounts import signals  # noqa: F401
+        from rencai.accounts import second_factor, signals  # noqa: F401 -- audit rules, receivers

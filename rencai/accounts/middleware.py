@@ -1,12 +1,15 @@
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
@@ -80,3 +83,34 @@ class SessionLifetimeMiddleware:
                     )
                     return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """A session that owes its second factor reaches only the 双因素认证 pages and logout.
+
+    Pages redirect to the code (or, for a required account with no device yet, to enrolment);
+    the API answers 403 to such a session. Token requests carry no session and are not
+    affected: tokens are issued by an operator (see accounts.tokens).
+    """
+
+    OPEN_URL_NAMES = ("accounts:otp_verify", "accounts:otp_enrol", "accounts:logout")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from rencai.accounts import second_factor
+
+        if not second_factor.must_verify(request.user):
+            return self.get_response(request)
+        if request.path in {
+            reverse(name) for name in self.OPEN_URL_NAMES
+        } or request.path.startswith(settings.STATIC_URL):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": _("请先在网页上完成双因素认证")}, status=403)
+        target = "accounts:otp_verify"
+        if not second_factor.is_enrolled(request.user):
+            target = "accounts:otp_enrol"
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse(target)}?{query}")
