@@ -4,16 +4,20 @@ answers 412 (a stale `version` field 409) and a fresh one 200. Walks every edit 
 record types and every endpoint of the router."""
 
 import datetime
+import threading
+import time
 from typing import Any
 
 import pytest
 from django import forms
+from django.db import connection, transaction
 from django.urls import reverse
 from rest_framework import serializers
 from test_write_rules import Samples, api_url
 
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
+from rencai.records.versions import StaleVersion, check_version, version_of
 from rencai.training.models import RectificationItem, TrainingProgram
 from rencai.training.records import views as record_views
 from rencai.urls import router
@@ -183,3 +187,48 @@ def test_api_stale_if_match_is_refused_and_a_fresh_one_saves(
         assert client.delete(url, HTTP_IF_MATCH=old_tag).status_code == 412
     record.refresh_from_db()
     assert as_posted(getattr(record, name)) == mine
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_the_check_and_the_save_are_one_step_a_second_writer_waits_then_is_stale(people):
+    """Two writers opened 张三 at the same version. While the first is between its check and
+    its commit, the second's check waits for the row lock and then sees the first's change: it
+    cannot pass the check on the old version and overwrite."""
+    opened = version_of(people.zhang_san)
+    locked, second_done = threading.Event(), threading.Event()
+    outcome: dict[str, str] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                check_version(people.zhang_san, opened)
+                locked.set()
+                time.sleep(1.0)
+                person = Person.objects.get(pk=people.zhang_san.pk)
+                person.employer = MINE
+                person.save()
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            with transaction.atomic():
+                check_version(Person(pk=people.zhang_san.pk), opened)
+                outcome["second"] = "passed"
+        except StaleVersion:
+            outcome["second"] = "stale"
+        finally:
+            second_done.set()
+            connection.close()
+
+    writer = threading.Thread(target=first)
+    writer.start()
+    assert locked.wait(10)
+    other = threading.Thread(target=second)
+    other.start()
+    assert not second_done.wait(0.5), "the second check did not wait for the first writer"
+    writer.join(10)
+    other.join(10)
+    assert outcome["second"] == "stale"
+    assert Person.objects.get(pk=people.zhang_san.pk).employer == MINE
