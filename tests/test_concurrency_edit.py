@@ -4,6 +4,7 @@ answers 412 (a stale `version` field 409) and a fresh one 200. Walks every edit 
 record types and every endpoint of the router."""
 
 import datetime
+import re
 import threading
 import time
 from typing import Any
@@ -18,7 +19,7 @@ from test_write_rules import Samples, api_url
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
 from rencai.records.versions import StaleVersion, check_version, version_of
-from rencai.training.models import RectificationItem, TrainingProgram
+from rencai.training.models import Livestock, RectificationItem, TrainingProgram
 from rencai.training.records import views as record_views
 from rencai.urls import router
 
@@ -141,6 +142,23 @@ def test_after_the_conflict_saving_again_overwrites_knowingly(samples, personas,
     assert again.status_code == 302
     program.refresh_from_db()
     assert program.name == THEIRS
+
+
+def test_second_of_two_open_livestock_counts_gets_the_conflict(samples, personas, login):
+    """A 存栏 row is corrected inline on its base's page: the same check, from a hidden input."""
+    row = samples.by_model[Livestock]
+    first, second = login(personas.chengguan_admin), login(personas.chengguan_admin)
+    page = first.get(reverse("training:bases_detail", args=[row.base_id])).content.decode()
+    url = reverse("training:bases_livestock_edit", args=[row.pk])
+    found = re.search(rf'action="{url}".*?name="version" value="(\d+)"', page, re.S)
+    assert found, "the row's form carries no version"
+    opened = {"unit": row.unit, "version": found.group(1)}
+    assert first.post(url, {**opened, "count": 120}).status_code == 302
+    stale = second.post(url, {**opened, "count": 130})
+    text = stale.content.decode()
+    assert CONFLICT in text and "他人保存的值：120" in text and "您提交的值：130" in text
+    row.refresh_from_db()
+    assert row.count == 120
 
 
 # --- the API -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ one transaction, the record's row locked first: `select_for_update` on PostgreSQ
 IMMEDIATE transactions hold the database's write lock from their start."""
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +43,24 @@ def version_of(record: models.Model) -> str:
         action__in=CHANGES,
     )
     return str(events.aggregate(top=Max("id"))["top"] or 0)
+
+
+def versions_of(records: Iterable[models.Model]) -> dict[Any, str]:
+    """`version_of` for several records of one model, in one query: {pk: version}."""
+    records = list(records)
+    if not records:
+        return {}
+    tops = dict(
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(records[0])),
+            object_id__in=[str(r.pk) for r in records],
+            action__in=CHANGES,
+        )
+        .values("object_id")
+        .annotate(top=Max("id"))
+        .values_list("object_id", "top")
+    )
+    return {r.pk: str(tops.get(str(r.pk), 0)) for r in records}
 
 
 def locked_version(record: models.Model) -> str:

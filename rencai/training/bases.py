@@ -51,7 +51,7 @@ from rencai.records.sheets import (
     unit,
     unit_column,
 )
-from rencai.records.versions import saved_checked
+from rencai.records.versions import VersionedForm, saved_checked, versions_of
 from rencai.records.views import RECORD, RecordViews, Show, display, posted
 from rencai.standards.text import fold
 from rencai.training.choices import BaseStatus, LivestockUnit
@@ -486,7 +486,9 @@ class LivestockForm(forms.ModelForm):
         return kind
 
 
-class LivestockCountForm(forms.ModelForm):
+class LivestockCountForm(VersionedForm, forms.ModelForm):
+    """A row's count corrected on the base's page; its version rides in a hidden input."""
+
     count = _count_field()
 
     class Meta:
@@ -641,8 +643,12 @@ class BaseViews(RecordViews):
             Inspection.objects.visible_to(request.user).filter(base=record)
         ).order_by("-date", "-id")
         errors = getattr(request, "livestock_errors", {})
+        rows = list(record.livestock.all())
+        versions = versions_of(rows) if can_edit else {}
+        for row in rows:
+            row.version = versions.get(row.pk, "")
         return {
-            "livestock": [(row, errors.get(row.pk, [])) for row in record.livestock.all()],
+            "livestock": [(row, errors.get(row.pk, [])) for row in rows],
             "livestock_form": LivestockForm(base=record) if can_edit else None,
             "unit_choices": LivestockUnit.choices,
             "programs": programs,
@@ -675,9 +681,7 @@ class BaseViews(RecordViews):
     def livestock_edit(self, request: HttpRequest, pk: int) -> HttpResponse:
         row = self._editable_livestock(request, pk)
         form = LivestockCountForm(request.POST, instance=row)
-        if form.is_valid():
-            with transaction.atomic():
-                form.save()
+        if form.is_valid() and saved_checked(form, form.save):
             messages.success(request, gettext("已修改存栏：%(r)s") % {"r": row})
             return redirect(self.url_name("detail"), pk=row.base_id)
         request.livestock_errors = {row.pk: _errors_text(form)}
