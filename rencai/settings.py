@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "rencai.edge.RejectNulMiddleware",  # after login, so its 400 page shows the menu
     "rencai.audit.middleware.AuditUserMiddleware",
     "rencai.accounts.middleware.IdleTimeoutMiddleware",
+    "rencai.accounts.password_policy.PasswordPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rencai.accounts.middleware.SessionLifetimeMiddleware",
     "rencai.accounts.middleware.SecondFactorMiddleware",
@@ -105,7 +106,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "rencai.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "rencai.accounts.passwords.UsernameValidator"},
+    {"NAME": "rencai.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
+# 等保 practice: a password lasts 90 days for the county admins and the 三员
+# (RENCAI_PASSWORD_MAX_AGE_DAYS) and for everyone else (RENCAI_PASSWORD_MAX_AGE_DAYS_OTHERS);
+# 0 = never expires. A due change is forced by accounts.password_policy.
+PASSWORD_MAX_AGE_DAYS = env_int("RENCAI_PASSWORD_MAX_AGE_DAYS", default=90, minimum=0)
+PASSWORD_MAX_AGE_DAYS_OTHERS = env_int("RENCAI_PASSWORD_MAX_AGE_DAYS_OTHERS", default=90, minimum=0)
 
 # 等保 practice: lock an account after 5 failures for 30 minutes; log out after 30 idle minutes.
 LOGIN_FAILURE_LIMIT = 5

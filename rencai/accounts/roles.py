@@ -2,7 +2,17 @@
 
 Business roles work on records inside their jurisdiction (their unit and everything below it).
 The three security roles (三员: 系统管理员, 安全管理员, 审计管理员) run the system and do no
-business work: they see no personal data.
+business work: they see no personal data. Each checks the others (三员分立):
+
+- the 系统管理员 creates accounts *without* a role and resets passwords to one-time passwords
+  that must be changed at the next login — it never decides what an account may do;
+- the 安全管理员 gives business accounts their role, unit and reveal permission — never to a
+  三员 account and never to itself, and never a 三员 role;
+- the 审计管理员 reads the audit log, where both others' actions are recorded.
+
+三员 roles are given only on the command line (`rencai createuser`), by whoever runs the server.
+An account without a role (`role == ""`, freshly created by the 系统管理员) may do nothing but
+change its password: every predicate below answers no.
 """
 
 from django.db import models
@@ -22,14 +32,18 @@ class Role(models.TextChoices):
 BUSINESS_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CLERK, Role.LEADER})
 EDITING_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CLERK})
 SECURITY_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+# Accounts whose passwords expire after RENCAI_PASSWORD_MAX_AGE_DAYS (others: ..._OTHERS).
+PRIVILEGED_ROLES = SECURITY_ROLES | {Role.COUNTY_ADMIN}
 
-# Which roles an account manager may hand out when creating an account.
+# Which roles an account manager may hand out when creating an account. The 系统管理员 creates
+# accounts without a role; no page hands out a 三员 role.
 GRANTABLE_ROLES: dict[str, tuple[str, ...]] = {
     Role.COUNTY_ADMIN: (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CLERK, Role.LEADER),
     Role.TOWNSHIP_ADMIN: (Role.TOWNSHIP_ADMIN, Role.CLERK, Role.LEADER),
-    Role.SYSADMIN: tuple(Role.values),
-    Role.SECADMIN: tuple(Role.values),
+    Role.SYSADMIN: (),
 }
+# What the 安全管理员 may set on an account that is not a 三员 account ("" takes the role away).
+ASSIGNABLE_ROLES: tuple[str, ...] = tuple(r for r in Role.values if r in BUSINESS_ROLES)
 
 
 def _role(user) -> str | None:
@@ -57,7 +71,8 @@ def manages_lists(user) -> bool:
 
 
 def manages_accounts(user) -> bool:
-    """Creates accounts, resets passwords, disables accounts (within their jurisdiction)."""
+    """Creates accounts, resets passwords to one-time passwords, disables accounts (business
+    admins within their jurisdiction; the 系统管理员 every account but the 三员's)."""
     return _role(user) in {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.SYSADMIN}
 
 

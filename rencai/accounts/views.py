@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
@@ -6,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from rencai.accounts import roles
+from rencai.accounts import password_policy, passwords, roles
 from rencai.accounts.access import allow, authenticated, public
 from rencai.accounts.forms import (
     AccountCreateForm,
@@ -16,6 +18,8 @@ from rencai.accounts.forms import (
     RoleForm,
 )
 from rencai.accounts.models import User
+from rencai.audit.log import record_event
+from rencai.audit.models import AuditAction
 from rencai.listing import page_of
 
 login = public(
@@ -26,13 +30,36 @@ login = public(
     )
 )
 logout = public(auth_views.LogoutView.as_view())
-password_change = allow(authenticated)(
-    auth_views.PasswordChangeView.as_view(
-        template_name="accounts/form.html",
-        success_url="/",
-        extra_context={"title": "修改密码"},
-    )
-)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The user's own password change; when one is due (a one-time password, an expired one)
+    the page says why, and every other page leads here until it is done."""
+
+    template_name = "accounts/password_change.html"
+    success_url = "/"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # The account itself rather than request.user's lazy wrapper: it is audited below.
+        return {**super().get_form_kwargs(), "user": User.objects.get(pk=self.request.user.pk)}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **kwargs, title=_("修改密码"), reason=password_policy.change_reason(self.request.user)
+        )
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.user
+        was_due = password_policy.change_reason(user)
+        forced = "one_time" if user.must_change_password else ("expired" if was_due else "")
+        user.must_change_password = False
+        response = super().form_valid(form)  # saves the user: dated and kept in the history
+        record_event(AuditAction.UPDATE, obj=user, detail={"password": "changed", "forced": forced})
+        messages.success(self.request, _("密码已修改"))
+        return response
+
+
+password_change = allow(authenticated)(PasswordChangeView.as_view())
 
 
 def _may_open_accounts(user: User) -> bool:
@@ -54,7 +81,18 @@ def user_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "can_create": roles.manages_accounts(request.user),
             "can_assign": roles.assigns_roles(request.user),
+            "security_roles": sorted(roles.SECURITY_ROLES),
         },
+    )
+
+
+def _one_time_password_page(request: HttpRequest, target: User, password: str) -> HttpResponse:
+    """Show a generated one-time password once: in this response only (never in a message,
+    which the session would keep), which pages are not cached (NoStoreMiddleware)."""
+    return render(
+        request,
+        "accounts/one_time_password.html",
+        {"target": target, "password": password, "title": _("一次性密码")},
     )
 
 
@@ -63,14 +101,19 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = AccountCreateForm(request.POST or None, manager=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        messages.success(request, _("已创建账号 %(name)s") % {"name": user.username})
+        if not form.cleaned_data["password"]:
+            return _one_time_password_page(request, user, form.one_time_password)
+        messages.success(
+            request,
+            _("已创建账号 %(name)s，首次登录后须修改密码") % {"name": user.username},
+        )
         return redirect("accounts:users")
     return render(request, "accounts/form.html", {"form": form, "title": _("新建账号")})
 
 
 @allow(roles.manages_accounts)
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    target = get_object_or_404(User.objects.managed_by(request.user), pk=pk)
     form = AccountEditForm(request.POST or None, instance=target, manager=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -81,13 +124,19 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(roles.manages_accounts)
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
-    form = PasswordResetByManagerForm(request.POST or None, target=target)
+    target = get_object_or_404(User.objects.managed_by(request.user), pk=pk)
+    form = PasswordResetByManagerForm(
+        request.POST if request.method == "POST" else None, target=target
+    )
     if request.method == "POST" and form.is_valid():
-        target.set_password(form.cleaned_data["password"])
-        target.locked_until = None
-        target.save(update_fields=["password", "locked_until"])
-        messages.success(request, _("已重置 %(name)s 的密码并解除锁定") % {"name": target.username})
+        password = form.cleaned_data["password"]
+        passwords.reset_password(target, password, acting_user=request.user)
+        if form.generated:
+            return _one_time_password_page(request, target, password)
+        messages.success(
+            request,
+            _("已重置 %(name)s 的密码并解除锁定，下次登录后须修改密码") % {"name": target.username},
+        )
         return redirect("accounts:users")
     return render(request, "accounts/form.html", {"form": form, "title": _("重置密码")})
 
@@ -111,5 +160,9 @@ def landing(request: HttpRequest) -> HttpResponse:
 
     if not request.user.is_authenticated:
         return redirect("accounts:login")
+    if password_policy.change_reason(request.user):
+        return redirect("accounts:password_change")
+    if not request.user.role:
+        return render(request, "accounts/no_role.html", {"title": _("尚未分配角色")})
     menu = menu_for(request.user)
     return redirect(reverse(menu[0][0]) if menu else "accounts:password_change")

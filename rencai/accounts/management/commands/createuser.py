@@ -27,8 +27,15 @@ class Command(BaseCommand):
             raise CommandError(f"找不到组织“{org}”，请写完整路径，如 示范县/城关镇")
         if User.objects.filter(username=username).exists():
             raise CommandError(f"账号 {username} 已存在")
+        # Typed by whoever runs the server (and kept in its shell history): the account
+        # changes it at its first login. 三员 roles are given only here (三员分立).
         user = User(
-            username=username, role=role, org=unit, display_name=name, can_reveal=can_reveal
+            username=username,
+            role=role,
+            org=unit,
+            display_name=name,
+            can_reveal=can_reveal,
+            must_change_password=True,
         )
         try:
             user.full_clean(exclude=["password"])
