@@ -11,6 +11,8 @@ sysadmin, secadmin, auditor (三员, at the county).
 """
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,9 +77,9 @@ def _audit_guard_off_for_flush(request):
 class County:
     """The fixture county's units by short name."""
 
-    def __init__(self) -> None:
+    def __init__(self, parent: OrgUnit | None = None) -> None:
         self.county = OrgUnit.objects.create(
-            name="示范县", kind=OrgKind.COUNTY, division_code="433130000000"
+            name="示范县", kind=OrgKind.COUNTY, division_code="433130000000", parent=parent
         )
         self.chengguan = self.add("城关镇", OrgKind.TOWNSHIP, self.county)
         self.dongguan = self.add("东关村", OrgKind.VILLAGE, self.chengguan)
@@ -126,14 +128,20 @@ def personas(county) -> Personas:
 
 class People:
     """張三 lives in 东关村 (城关镇); 李四 in 石桥村 (青山镇); 王五 lives in 石桥村 but works at
-    城关镇卫生院, so both townships see him."""
+    城关镇卫生院, so both townships see him. Another county's people take other `names` and
+    ID numbers of its `region`."""
 
-    def __init__(self, c: County) -> None:
+    def __init__(
+        self,
+        c: County,
+        names: tuple[str, str, str] = ("张三", "李四", "王五"),
+        region: str = "433130",
+    ) -> None:
         farmer = TalentCategory.objects.get(name="农村实用人才")
         tech = TalentCategory.objects.get(name="专业技术人才")
         self.zhang_san = Person.objects.create(
-            name="张三",
-            id_number=make_id("19850312", 11),
+            name=names[0],
+            id_number=make_id("19850312", 11, region),
             gender="1",
             birth_date="1985-03-12",
             phone="13812345678",
@@ -144,8 +152,8 @@ class People:
         )
         self.zhang_san.categories.set([farmer])
         self.li_si = Person.objects.create(
-            name="李四",
-            id_number=make_id("19900101", 22),
+            name=names[1],
+            id_number=make_id("19900101", 22, region),
             gender="2",
             birth_date="1990-01-01",
             phone="13987654321",
@@ -155,8 +163,8 @@ class People:
         )
         self.li_si.categories.set([tech])
         self.wang_wu = Person.objects.create(
-            name="王五",
-            id_number=make_id("19700615", 33),
+            name=names[2],
+            id_number=make_id("19700615", 33, region),
             gender="1",
             birth_date="1970-06-15",
             home_org=c.shiqiao,
@@ -169,6 +177,112 @@ class People:
 @pytest.fixture
 def people(county) -> People:
     return People(county)
+
+
+class Neighbour:
+    """邻县, a second county: 邻镇 ── 邻村, 邻镇卫生院; 邻乡 ── 邻乡村; 邻县教育局. Its units answer
+    to the fixture county's short names (`chengguan` is 邻镇, `shiqiao` is 邻乡村, …) so that
+    People and the training tests' record builders build the same world in it."""
+
+    def __init__(self, parent: OrgUnit | None) -> None:
+        add = County.add
+        self.county = OrgUnit.objects.create(
+            name="邻县", kind=OrgKind.COUNTY, division_code="433131000000", parent=parent
+        )
+        self.chengguan = add("邻镇", OrgKind.TOWNSHIP, self.county)
+        self.dongguan = add("邻村", OrgKind.VILLAGE, self.chengguan)
+        self.xiguan = add("邻西村", OrgKind.VILLAGE, self.chengguan)
+        self.clinic = add("邻镇卫生院", OrgKind.INSTITUTION, self.chengguan)
+        self.qingshan = add("邻乡", OrgKind.TOWNSHIP, self.county)
+        self.shiqiao = add("邻乡村", OrgKind.VILLAGE, self.qingshan)
+        self.education = add("邻县教育局", OrgKind.DEPARTMENT, self.county)
+
+
+NEIGHBOUR_NAMES = ("赵邻", "钱邻", "孙邻")
+
+
+def scoped_models() -> list[type]:
+    """Every model whose manager has a `visible_to`: the doors to the data a user may read."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if hasattr(m.objects, "visible_to")]
+
+
+class TwoCounties:
+    """More than one county in one installation: 示范县 (the fixture county, its personas and
+    people) and 邻县 (its own people and `neighbour_admin`), both under the city 示范市 — or,
+    with `city=False`, two roots side by side. Neither county is the sole root, so no
+    jurisdiction shortcut for a one-county installation may apply. `build_records(side)` gives
+    a side every record type of 人才培育 and a census round with a demand row."""
+
+    def __init__(self, *, city: bool) -> None:
+        self.city = (
+            OrgUnit.objects.create(name="示范市", kind=OrgKind.COUNTY, division_code="433100000000")
+            if city
+            else None
+        )
+        # The rows each side put in every scoped model, known without asking `visible_to`.
+        self.owned: dict[str, dict[type, set[int]]] = {"home": {}, "neighbour": {}}
+        with self.making("home"):
+            self.home = County(parent=self.city)
+            self.u = Personas(self.home)
+            self.people = People(self.home)
+        with self.making("neighbour"):
+            self.neighbour = Neighbour(self.city)
+            self.neighbour_people = People(self.neighbour, NEIGHBOUR_NAMES, region="433131")
+            self.neighbour_admin = make_user(
+                "neighbour_admin", Role.COUNTY_ADMIN, self.neighbour.county, can_reveal=True
+            )
+
+    @contextmanager
+    def making(self, side: str) -> Iterator[None]:
+        """Add the rows created inside the block to `side`'s share of `owned`."""
+        before = {m: set(m.objects.values_list("pk", flat=True)) for m in scoped_models()}
+        yield
+        for model, pks in before.items():
+            made = set(model.objects.values_list("pk", flat=True)) - pks
+            self.owned[side][model] = self.owned[side].get(model, set()) | made
+
+    def build_records(self, side: str) -> None:
+        """Every record type on `side` ("home" or "neighbour"), made by the training tests'
+        builders (Records on the villages, as Training already holds the township's base)."""
+        from types import SimpleNamespace
+
+        from rencai.census import actions as census
+        from rencai.census.choices import DemandLevel
+        from rencai.census.models import Demand
+        from tests.test_training import Training
+        from tests.test_training_records import Records
+
+        units, people, admin = (
+            (self.home, self.people, self.u.county_admin)
+            if side == "home"
+            else (self.neighbour, self.neighbour_people, self.neighbour_admin)
+        )
+        with self.making(side):
+            Training(units, people)
+            Records(SimpleNamespace(**{**vars(units), "chengguan": units.xiguan}), people)
+            found = census.open_round(
+                org=units.county,
+                year=2026,
+                deadline=None,
+                units=[units.chengguan, units.qingshan],
+                acting_user=admin,
+            )
+            Demand.objects.create(
+                round=found, org=units.chengguan, specialty="畜牧兽医",
+                level=DemandLevel.values[0], count=3,
+            )  # fmt: skip
+
+
+@pytest.fixture(params=["city", "roots"])
+def two_counties(request, db) -> TwoCounties:
+    """示范县 and 邻县 with people and every record type on both sides (opt-in: the other tests
+    keep their one-county world)."""
+    world = TwoCounties(city=request.param == "city")
+    world.build_records("home")
+    world.build_records("neighbour")
+    return world
 
 
 def pass_second_factor(client: Client, user: User) -> None:

@@ -1,5 +1,6 @@
 import secrets
 from collections.abc import Iterable
+from functools import cached_property
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -170,10 +171,17 @@ class OrgUnit(models.Model):
         kinds = list(OrgKind.values)
         return (self.sort_order, kinds.index(self.kind), self.division_code or "~", self.name)
 
-    @property
+    @cached_property
     def root_path(self) -> str:
-        """The path of the root of this unit's tree (its county)."""
-        return "/" + self.path.split("/")[1] + "/"
+        """The path of this unit's county: the nearest 县 at or above it, else the root of its
+        tree. A city's or a province's installation holds several counties under one root, and
+        "anywhere in the county" must not reach into the next county."""
+        uids = [uid for uid in self.path.split(PATH_SEPARATOR) if uid]
+        if self.kind == OrgKind.COUNTY or len(uids) <= 1:
+            return self.path
+        counties = OrgUnit.objects.filter(uid__in=uids[:-1], kind=OrgKind.COUNTY)
+        deepest = max(counties.values_list("path", flat=True), key=len, default=None)
+        return deepest or f"/{uids[0]}/"
 
     def is_within(self, other: "OrgUnit") -> bool:
         """True when this unit is `other` or lies below it."""

@@ -5,6 +5,7 @@ entities, art teams and their performances, and the reserve pools.
 Each record type's manager is a UnitScopedQuerySet: what places a record in a jurisdiction is
 declared once, next to the model (`unit_fields`)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -484,6 +485,16 @@ class Performance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.team} · {self.village.name}"
+
+    def clean(self) -> None:
+        """A team tours its own county's villages, not the next county's: the show would count
+        in that county's figures (one installation may hold a city's several counties)."""
+        if (
+            self.team_id
+            and self.village_id
+            and not self.village.path.startswith(self.team.org.root_path)
+        ):
+            raise ValidationError({"village": _("演出地点须在文艺团队所在县内")})
 
 
 class Pool(EditableList):
