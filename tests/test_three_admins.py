@@ -266,3 +266,18 @@ def test_auditor_sees_the_sysadmins_and_secadmins_actions(county, personas, logi
     assert "reset_one_time" in page
     for other in ("sysadmin", "secadmin"):
         assert login(getattr(personas, other)).get("/audit/").status_code == 403
+
+
+def test_a_three_admins_password_is_reset_on_the_command_line(personas):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("resetpassword", "auditor", stdout=out)
+    one_time = out.getvalue().split()[-1]
+    auditor = User.objects.get(username="auditor")
+    assert auditor.check_password(one_time)
+    assert auditor.must_change_password
+    event = AuditEvent.objects.get(detail__password="reset_one_time", object_id=str(auditor.pk))
+    assert event.username == "system:resetpassword"
