@@ -141,6 +141,15 @@ def test_fixture_and_self_set_passwords_are_not_forced(personas, login):
         assert not user.must_change_password, user.username
 
 
+def test_demo_accounts_are_not_forced(county):
+    from rencai.accounts.password_policy import change_reason
+    from rencai.demo.builder import ensure_accounts
+
+    for account, created in ensure_accounts(county.county):
+        user = User.objects.get(username=account.username)
+        assert created and change_reason(user) is None, account.username
+
+
 def test_forced_change_page_says_why_inside_the_layout(personas, login):
     clerk = personas.chengguan_clerk
     User.objects.filter(pk=clerk.pk).update(must_change_password=True)
