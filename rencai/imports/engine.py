@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from rencai.audit.context import acting_as
 from rencai.audit.log import record_event
 from rencai.audit.models import AuditAction, AuditEvent
+from rencai.imports.formulas import restore
 from rencai.imports.reader import UnreadableFile, Workbook, cell_text
 from rencai.imports.sheets import (
     NEW,
@@ -173,8 +174,10 @@ class ColumnChecker:
         if _blank(value):
             result = None
         else:
+            # '=… is how rencai's own export wrote =… (formulas.defuse); read back, it is =….
+            cell = restore(value) if value.__class__ is str else value
             try:
-                result = column.parse(value, self.ctx) if column.parse else cell_text(value)
+                result = column.parse(cell, self.ctx) if column.parse else cell_text(cell)
             except CellError as exc:
                 errors.setdefault(position, {})[c] = exc.message
                 return _BAD

@@ -1,8 +1,9 @@
 """Workbooks rencai writes: templates, exports and error reports (XlsxWriter).
 
 Every cell is written as text or a number, never as a formula: a value starting with = + - @
-is written as a string (XlsxWriter's write_string), so an export cannot carry a formula into the
-office's Excel (CSV/formula injection).
+is written as a string (XlsxWriter's write_string) behind an apostrophe (`formulas.defuse`), so
+an export cannot carry a formula into the office's Excel (CSV/formula injection), not even by
+copy and paste.
 """
 
 from collections.abc import Iterable
@@ -11,9 +12,8 @@ from typing import IO, Any
 
 import xlsxwriter
 
+from rencai.imports.formulas import defuse, restore
 from rencai.imports.sheets import Sheet
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _write(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
@@ -24,7 +24,7 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
     elif isinstance(value, int | float):
         ws.write_number(row, col, value, fmt)
     else:
-        ws.write_string(row, col, str(value), fmt)  # never a formula, whatever it starts with
+        ws.write_string(row, col, defuse(str(value)), fmt)  # never a formula
 
 
 def _formats(wb: Any) -> dict[str, Any]:
@@ -175,7 +175,7 @@ def mask_errors(typed: str | Path, out: IO[bytes] | str) -> None:
 
     book = CalamineWorkbook.from_path(str(typed))
     rows_sheet = book.get_sheet_by_name(ERROR_ROWS_SHEET).to_python()
-    text = lambda v: "" if v is None else str(v)  # noqa: E731
+    text = lambda v: "" if v is None else restore(str(v))  # noqa: E731 -- as before _write
     columns = [text(h) for h in rows_sheet[0]]  # 原表行号, the upload's header, 错误原因
     reason_col = max(i for i, name in enumerate(columns) if name == "错误原因")
     header = columns[1:reason_col]
