@@ -179,6 +179,12 @@ class TestParseErrors:
         error = error_of(with_check("43012418991231123"))
         assert error.message == "出生日期 18991231 早于1900年1月1日，请核对身份证号"
 
+    def test_first_day_of_1900_is_the_earliest_accepted(self) -> None:
+        # The lower bound is inclusive: the day before is refused (test_before_1900).
+        parsed = parse_id_number(with_check("43012419000101123"))
+        assert parsed.birth_date == datetime.date(1900, 1, 1)
+        assert parse_id_number("430124000101123").birth_date == datetime.date(1900, 1, 1)
+
     def test_wrong_check_digit(self) -> None:
         error = error_of("110105194912310021")
         assert error.message == "身份证号校验位错误：应为 X，实际为 1"
