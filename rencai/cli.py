@@ -54,6 +54,12 @@ def serve(host: str, port: int, workers: int) -> None:
         def load(self):
             return application
 
+    # The workers are forked from this process, which has just migrated: a database connection
+    # it kept would be shared by every worker, and on PostgreSQL their queries and results get
+    # mixed up (500s with another request's rows). Each worker opens its own.
+    from django.db import connections
+
+    connections.close_all()
     print(f"rencai 已启动：http://{host}:{port}/  （Ctrl-C 停止）", flush=True)
     Server().run()
 

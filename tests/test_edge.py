@@ -181,3 +181,23 @@ def test_a_huge_text_through_the_api_is_a_400_not_a_save(personas, training, url
 
 def audit_count() -> int:
     return AuditEvent.objects.count()
+
+
+# --- the server's workers -----------------------------------------------------------------------
+
+
+def test_serve_forks_its_workers_without_the_masters_database_connection(db, monkeypatch):
+    """`rencai serve` migrates, then forks gunicorn workers: a connection the master kept open
+    was shared by the workers, and on PostgreSQL one request got another's rows (500s found by
+    bench/schemathesis_api.py). The master closes its connections before the fork."""
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    from rencai import cli
+
+    events: list[str] = []
+    monkeypatch.setattr(cli, "_call", lambda command, *a, **k: events.append(command))
+    monkeypatch.setattr(connections, "close_all", lambda: events.append("close connections"))
+    monkeypatch.setattr(BaseApplication, "run", lambda self: events.append("fork workers"))
+    cli.serve("127.0.0.1", 0, workers=2)
+    assert events[-2:] == ["close connections", "fork workers"]
