@@ -268,3 +268,27 @@ def test_the_secret_and_recovery_codes_never_reach_the_audit_log(enrolled_admin)
     ).lower()
     for value in (device.key, secret, *codes):
         assert value.lower() not in dump
+
+
+# --- with a due password change (accounts.password_policy) ------------------------------------
+
+
+def test_the_second_factor_comes_before_a_due_password_change(personas):
+    """A reset county admin owes both: the code first (the pages of the second factor are not
+    sent to the password page, so neither rule loops into the other), then the new password."""
+    admin = personas.county_admin
+    admin.must_change_password = True
+    admin.save(update_fields=["must_change_password"])
+    client = password_login("county_admin")
+
+    response = client.get("/people/")
+    assert response["Location"].startswith(ENROL)
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get("/accounts/password/")["Location"].startswith(ENROL)
+
+    device = TOTPDevice.objects.get(user=admin, confirmed=False)
+    assert client.post(ENROL, {"code": code_for(device)}).status_code == 200  # the codes
+    response = client.get("/people/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/password/")
+    assert client.get("/accounts/password/").status_code == 200

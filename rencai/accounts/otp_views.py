@@ -107,9 +107,3 @@ def otp_recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp_manage")
     codes = second_factor.regenerate_recovery_codes(request)
     return render(request, "accounts/otp_codes.html", {"codes": codes, "next": "/"})
-
-
-# The second factor comes before a due password change (accounts.password_policy): a session
-# that owes its code is kept on these pages, so the password policy must let them through.
-otp_verify.password_change_exempt = True
-otp_enrol.password_change_exempt = True
