@@ -303,3 +303,27 @@ def test_organiser_still_writes_its_own_ledger(samples, people, personas, login)
     assert added.status_code == 201, added.content.decode()
     removed = client.delete(f"/api/training/attendances/{added.json()['id']}/")
     assert removed.status_code == 204
+
+
+@pytest.mark.parametrize("persona", ["chengguan_admin", "outsider_admin", "chengguan_clerk"])
+def test_only_the_county_admin_writes_units_on_the_page_and_in_the_api(
+    county, personas, login, persona
+):
+    """The org endpoint is not unit-scoped like the records, but has the pages' rule all the
+    same: a township admin or clerk renames no unit, neither on 组织管理 nor through the API."""
+    client = login(getattr(personas, persona))
+    unit = county.dongguan
+    page = client.post(reverse("orgs:edit", args=[unit.pk]), {"name": "改名村", "kind": unit.kind})
+    api = client.patch(
+        api_url("orgs", unit.pk), {"name": "改名村"}, content_type="application/json"
+    )
+    created = client.post(
+        api_url("orgs"),
+        {"name": "新村", "kind": unit.kind, "parent": county.chengguan.pk},
+        content_type="application/json",
+    )
+    assert page.status_code in (403, 404)
+    assert api.status_code in (403, 404) and created.status_code in (403, 404)
+    unit.refresh_from_db()
+    assert unit.name == "东关村"
+    assert not OrgUnit.objects.filter(name="新村").exists()
