@@ -14,6 +14,8 @@ from imports.test_web import _inline, upload  # noqa: F401 -- jobs run inline, i
 from imports.workbooks import SHIQIAO, make_id, person_row, persons_xlsx
 from rencai.audit.models import AuditAction, AuditEvent
 from rencai.imports.models import JobStatus
+from rencai.standards.idnumber import mask_id_number
+from rencai.standards.phone import mask_phone
 
 # A check digit off by one: the row is rejected, its number is still someone's.
 TYPO_ID = make_id("19900101", 51)[:-1] + ("1" if make_id("19900101", 51)[-1] == "0" else "0")
@@ -66,13 +68,14 @@ def test_a_leader_gets_the_clerks_rejected_rows_masked(personas, people, login):
     cells = _cells(response)
     text = "\n".join(cells)
     assert not FULL_NUMBERS.search(text), [c for c in cells if FULL_NUMBERS.search(c)]
-    assert TYPO_ID[:4] + "*" * 10 + TYPO_ID[-4:] in cells
-    assert OUTSIDE_ID[:4] + "*" * 10 + OUTSIDE_ID[-4:] in cells
-    assert "139****5678" in cells
+    assert mask_id_number(TYPO_ID) in cells and mask_id_number(OUTSIDE_ID) in cells
+    assert mask_id_number(SHORT_ID) in cells
+    assert mask_phone(PHONE) in cells
+    assert "1988-08" in cells and "1988-08-08" not in cells  # 出生日期 as year and month
     assert "周一" in cells and "吴二" in cells  # the rest as uploaded
     assert any("不在您的管辖范围内" in c for c in cells)  # the reasons stay readable
-    assert f"旧号 {OUTSIDE_ID[:4]}**********{OUTSIDE_ID[-4:]}" in cells  # inside free text too
-    assert f"原 {SHORT_ID[:2]}{'*' * 13}{SHORT_ID[-2:]}" in cells  # a mistyped one too
+    assert f"旧号 {mask_id_number(OUTSIDE_ID)}" in cells  # inside free text too
+    assert f"原 {mask_id_number(SHORT_ID)}" in cells  # a mistyped one too
     event = _downloads().get()
     assert event.user == personas.chengguan_leader
     assert event.detail["error_workbook"] == job.pk and event.detail["masked"] is True
@@ -87,6 +90,7 @@ def test_the_clerk_gets_their_own_rejected_rows_as_typed(personas, people, login
     clerk = login(personas.chengguan_clerk)
     cells = _cells(clerk.get(f"/imports/jobs/{job.pk}/errors.xlsx"))
     assert TYPO_ID in cells and OUTSIDE_ID in cells and SHORT_ID in cells and PHONE in cells
+    assert "1988-08-08" in cells
     event = _downloads().get()
     assert event.user == personas.chengguan_clerk and event.detail["masked"] is False
 

@@ -14,6 +14,7 @@ import time
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
@@ -241,12 +242,14 @@ def _committing_backend() -> int | None:
     return row[0] if row else None
 
 
+@pytest.mark.skipif(
+    not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="a worker process cannot reach the SQLite test database (it is in memory)",
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_killed_in_its_commit(personas, login, settings, monkeypatch):
     """The whole way: the upload's worker process checks the file, the confirm's worker starts
     writing 30,000 persons and is killed with -9 inside its transaction."""
-    if connection.vendor != "postgresql":
-        pytest.skip("a worker process cannot reach the SQLite test database (it is in memory)")
     settings.IMPORTS_INLINE = False
     monkeypatch.setenv("RENCAI_DATABASE_URL", _database_url())
     monkeypatch.setenv("RENCAI_DATA_DIR", str(settings.DATA_DIR))
