@@ -4,14 +4,24 @@ from datetime import date
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from rencai.accounts import roles
+from rencai.audit.context import acting_as
+from rencai.audit.log import record_event
+from rencai.audit.models import AuditAction
 from rencai.orgs.models import OrgUnit
 from rencai.people.choices import AgeBand, PersonStatus, Source
 from rencai.people.models import Person, TalentCategory
-from rencai.people.search import search_q
+from rencai.people.search import MAX_MASKED_TAIL, id_tail, reveals, search_q
 from rencai.standards import codes
+from rencai.standards.idnumber import mask_id_number
+
+LONG_TAIL_REFUSED = _(
+    "按身份证号查找时最多输入末尾 %(n)d 位；查找完整号码需要“查看完整信息”权限"
+) % {"n": MAX_MASKED_TAIL}
 
 
 def _years_ago(today: date, years: int) -> date:
@@ -27,6 +37,19 @@ def age_band_range(band: str, today: date) -> tuple[date | None, date | None]:
     newest = _years_ago(today, int(lo)) if lo else None  # at least `lo` years old
     oldest = _years_ago(today, int(hi) + 1) if hi else None  # younger than hi + 1
     return oldest, newest
+
+
+class PersonFilterForm(forms.Form):
+    """Refuses an ID tail longer than a masked user may confirm: a clear message and no rows
+    (the web list, the API and the export all validate through it)."""
+
+    user: Any = None
+
+    def clean_q(self) -> str:
+        value = self.cleaned_data.get("q") or ""
+        if reveals(value) and not roles.may_reveal(self.user):
+            raise forms.ValidationError(LONG_TAIL_REFUSED)
+        return value
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -57,6 +80,7 @@ class PersonFilter(django_filters.FilterSet):
     class Meta:
         model = Person
         fields: list[str] = []
+        form = PersonFilterForm
 
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any):
         super().__init__(*args, request=request, **kwargs)
@@ -64,9 +88,24 @@ class PersonFilter(django_filters.FilterSet):
         org_field = self.filters["org"]
         org_field.queryset = OrgUnit.objects.visible_to(user).order_by("name_path")
         self.form.fields["org"].label_from_instance = lambda o: o.name_path
+        self.form.user = user  # after the choices: the form is built on first access
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(search_q(value))
+        qs = qs.filter(search_q(value))
+        if reveals(value):  # only a user who may reveal gets here (PersonFilterForm)
+            self._record_reveal(qs, id_tail(value) or "")
+        return qs
+
+    def _record_reveal(self, qs: QuerySet, tail: str) -> None:
+        """A search by more of the ID than the mask shows confirms the number: audited like
+        the detail page's reveal, naming the person when exactly one matched."""
+        count = qs.count()
+        with acting_as(self.form.user):
+            record_event(
+                AuditAction.REVEAL,
+                obj=qs.first() if count == 1 else None,
+                detail={"search": mask_id_number(tail), "matches": count},
+            )
 
     def filter_org(self, qs: QuerySet, name: str, value: OrgUnit) -> QuerySet:
         return qs.in_units(OrgUnit.objects.subtree_ids(value))
