@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from rencai.audit.context import current_actor
+from rencai.audit.masking import mask_text
 from rencai.audit.models import AuditAction, AuditEvent
 
 # Apps whose models are infrastructure, not records: never diffed.
@@ -72,12 +73,14 @@ def audited_fields(model: type[models.Model]) -> list[models.Field]:
 
 
 def mask_value(model: type[models.Model], field_name: str, value: Any) -> Any:
-    """Personal identifiers never reach the log in full (security checklist item 17)."""
+    """Personal identifiers never reach the log in full (security checklist item 17): the
+    model's own masker for its personal fields, and an ID or mobile number found in any other
+    text (a note) is masked too."""
     masker = getattr(model, "audit_masked", {}).get(field_name)
     if masker is None and field_name in secret_fields(model):
         return "******"
     if masker is None or value in (None, ""):
-        return _jsonable(value)
+        return mask_text(_jsonable(value), partial=False)
     return masker(str(value))
 
 
@@ -139,7 +142,7 @@ def change_event(
         action=action,
         content_type=content_type or ContentType.objects.get_for_model(model),
         object_id=str(pk),
-        object_repr=repr_[:200],
+        object_repr=mask_text(repr_)[:200],
         changes=changes,
         **_actor_fields(),
     )
@@ -182,11 +185,11 @@ def record_event(
         fields["username"] = user.get_username()
     if username is not None:
         fields["username"] = username
-    event = AuditEvent(action=action, detail=detail or {}, success=success, **fields)
+    event = AuditEvent(action=action, detail=mask_text(detail or {}), success=success, **fields)
     if obj is not None:
         event.content_type = ContentType.objects.get_for_model(type(obj))
         event.object_id = str(obj.pk)
-        event.object_repr = str(obj)[:200]
+        event.object_repr = mask_text(str(obj))[:200]
     event.save()
     return event
 

@@ -1,4 +1,8 @@
-"""Show a change the way its record's own pages do: field labels, code labels, unit names."""
+"""Show a change the way its record's own pages do: field labels, code labels, unit names.
+
+Personal data is masked again on the way out, so rows written before a masking rule existed
+(a full ID in an export's filters, a birth date in a diff) are shown masked too.
+"""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -6,6 +10,8 @@ from typing import Any
 
 from django.db import models
 
+from rencai.audit.log import mask_value
+from rencai.audit.masking import mask_text
 from rencai.audit.models import AuditEvent
 
 Change = tuple[str, Any, Any]  # (field label, before, after)
@@ -47,12 +53,18 @@ def readable_changes(events: Iterable[AuditEvent]) -> dict[int, list[Change]]:
             return "是" if value else "否"
         return value
 
+    def masked(model: type[models.Model] | None, name: str, value: Any) -> Any:
+        if model is None:
+            return mask_text(value, partial=False)
+        return mask_value(model, name, value)
+
     out: dict[int, list[Change]] = {}
     for event in events:
         model = event.content_type.model_class() if event.content_type_id else None
         rows = []
         for name, (before, after) in event.changes.items():
             field = _field(model, name)
+            before, after = masked(model, name, before), masked(model, name, after)
             label = (
                 str(field.verbose_name)
                 if field is not None and hasattr(field, "verbose_name")
@@ -61,3 +73,11 @@ def readable_changes(events: Iterable[AuditEvent]) -> dict[int, list[Change]]:
             rows.append((label, show(field, before), show(field, after)))
         out[event.pk] = rows
     return out
+
+
+def mask_for_display(events: Iterable[AuditEvent]) -> None:
+    """Mask the free text of events about to be shown (never saved: the log is append-only):
+    the detail (an export's filters, a search) and the record label."""
+    for event in events:
+        event.detail = mask_text(event.detail or {})
+        event.object_repr = mask_text(event.object_repr or "")
