@@ -216,3 +216,15 @@ def test_cli_archive_writes_no_file_over_an_existing_one(empty_log, tmp_path, ca
         cli.main(["audit", "archive", "--before", str(chain.earliest_allowed()), str(out)])
     assert exit_.value.code == 2
     assert out.read_text() == "keep"
+
+
+def test_the_bulk_writers_shortcut_hashes_as_digest_does():
+    scalars = chain.canonical_scalars(
+        [0, timezone.now(), None, '县"admin\\', "", "r1", "create", 7, "", "", True, None]
+    )
+    one = chain.digester(scalars)
+    for pk, object_id, label in [(1, "12", "张三"), (99, 'x"y', "a\nb\u2028")]:
+        expected = chain.digest(
+            [pk, *scalars[1:8], object_id, label, *scalars[10:]], "{}", '{"a":1}', "f" * 64
+        )
+        assert one(pk, object_id, label, "{}", '{"a":1}', "f" * 64) == expected

@@ -323,8 +323,8 @@ def test_duplicate_id_is_refused_with_a_masked_message(people, county, personas,
         "/people/new/", new_person_data(county.dongguan, id_number=number)
     )
     message = form_errors(response, "id_number")
-    assert "已在人才库中登记" in message
-    assert number not in message  # masked: 4331**********xxxx
+    assert "该身份证号无法在本单位登记，请联系上级人才办核实" in message  # neither name nor unit
+    assert number not in message
     assert Person.objects.filter(id_number=number).count() == 1
 
 

@@ -9,6 +9,7 @@ actor's `log.change_event` (user, request, batch) with the row's own id, label a
 from the very values written: equal to what the audited path logs (tests/test_bulk.py).
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -43,7 +44,7 @@ class BulkWriter:
         names = [f.attname for f in self.event_fields]
         # An event row's template is known by these (the action and time at least differ).
         self._key_at = [names.index(n) for n in ("action", "time", "user_id", "batch_id")]
-        self._templates: dict[tuple, tuple[list, str]] = {}
+        self._templates: dict[tuple, tuple[Callable, str]] = {}
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -106,7 +107,10 @@ class BulkWriter:
         # What the chain hashes of every event made from this row (write_events).
         scalars = chain.canonical_scalars(getattr(template, a) for a in chain.SCALARS)
         scalars[4] = AuditEvent._meta.get_field("ip").get_prep_value(template.ip)
-        self._templates[self._template_key(row)] = (scalars, chain.json_text(template.detail))
+        self._templates[self._template_key(row)] = (
+            chain.digester(scalars),
+            chain.json_text(template.detail),
+        )
         names = [f.name for f in self.event_fields]
         return row, names.index("object_id"), names.index("object_repr"), names.index("changes")
 
@@ -190,13 +194,14 @@ class BulkWriter:
         chain.lock(self.conn)
         prev = chain.last_hash(self.conn)
         ids = chain.reserve_pks(self.conn, AuditEvent._meta.db_table, "id", len(events))
+        key = self._template_key
         for event, pk in zip(events, ids, strict=True):
-            scalars, detail = self._templates[self._template_key(event)]
-            scalars = scalars.copy()
-            scalars[0], scalars[8], scalars[9] = pk, event[i_object], event[i_repr]
+            digest, detail = self._templates[key(event)]
             event[i_pk] = pk
             event[i_prev] = prev
-            event[i_hash] = prev = chain.digest(scalars, event[i_changes], detail, prev)
+            event[i_hash] = prev = digest(
+                pk, event[i_object], event[i_repr], event[i_changes], detail, prev
+            )
         self._insert(
             cursor, AuditEvent._meta.db_table, [f.column for f in self.event_fields], events
         )

@@ -27,7 +27,7 @@ previous hash the first remaining event must carry — and deletes them.
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,9 +61,14 @@ SCALARS = (
 HASHED = (*SCALARS, "changes", "detail")
 
 
+# Made once: json.dumps with options builds a new encoder per call, a cost per event.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def json_text(value: Any) -> str:
     """The canonical JSON of a `changes` or `detail` value (what the bulk writer stores, too)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL.encode(value)
 
 
 def canonical_time(value: datetime.datetime) -> str:
@@ -82,8 +87,24 @@ def canonical_scalars(values: Iterable[Any]) -> list[Any]:
 
 def digest(scalars: list[Any], changes: str, detail: str, prev: str) -> str:
     """The hash of one event: canonical scalars, its JSON texts and the previous hash."""
-    head = json.dumps([*scalars, prev], ensure_ascii=False, separators=(",", ":"))
+    head = _COMPACT.encode([*scalars, prev])
     return hashlib.sha256(f"{head}\n{changes}\n{detail}".encode()).hexdigest()
+
+
+def digester(scalars: list[Any]) -> Callable[[int, str, str, str, str, str], str]:
+    """`digest` for many events whose scalars differ only in id, object_id and object_repr
+    (the bulk writer's rows): the shared JSON is encoded once, not once per event.
+    Called as (id, object_id, object_repr, changes JSON, detail JSON, prev)."""
+    mid = _COMPACT.encode(scalars[1:8])[1:-1]
+    tail = _COMPACT.encode(scalars[10:12])[1:-1]
+    quote = json.encoder.encode_basestring  # what _COMPACT writes for a str
+    sha256 = hashlib.sha256
+
+    def one(pk: int, object_id: str, object_repr: str, changes: str, detail: str, prev: str):
+        head = f'[{int(pk)},{mid},{quote(object_id)},{quote(object_repr)},{tail},"{prev}"]'
+        return sha256(f"{head}\n{changes}\n{detail}".encode()).hexdigest()
+
+    return one
 
 
 def event_digest(values: tuple, prev: str) -> str:

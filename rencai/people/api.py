@@ -101,7 +101,8 @@ class PersonSerializer(LimitedTextSerializer):
 
     def validate_id_number(self, value: str) -> str:
         pk = self.instance.pk if isinstance(self.instance, Person) else None
-        return validation.clean_id_number(value, person_pk=pk).number
+        user = getattr(self.context.get("request"), "user", None)
+        return validation.clean_id_number(value, person_pk=pk, user=user).number
 
     def validate_phone(self, value: str) -> str:
         return validation.clean_phone(value)

@@ -58,6 +58,7 @@ class PersonForm(VersionedForm, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.user = user
         units = OrgUnit.objects.assignable_by(
             user, keep=(self.instance.home_org_id, self.instance.work_org_id)
         )
@@ -90,7 +91,7 @@ class PersonForm(VersionedForm, forms.ModelForm):
         raw = self.cleaned_data.get("id_number", "")
         if self.editing and not raw:
             return self.instance.id_number
-        self.parsed_id = validation.clean_id_number(raw, person_pk=self.instance.pk)
+        self.parsed_id = validation.clean_id_number(raw, person_pk=self.instance.pk, user=self.user)
         return self.parsed_id.number
 
     def clean_phone(self) -> str:

@@ -480,7 +480,13 @@ class PersonSheet(Sheet):
         label = self.column
         if isinstance(id_value, Masked):
             current = by_pk.get(values.get("person_no"))
-            if current is None or mask_id_number(current["id_number"]) != id_value.text:
+            # A person outside the importer's reach answers as a wrong mask would: a different
+            # answer for a right one would confirm a guess at a stranger's number.
+            if (
+                current is None
+                or not self._editable(ctx, current["home_org_id"], current["work_org_id"])
+                or mask_id_number(current["id_number"]) != id_value.text
+            ):
                 yield (
                     number,
                     label("id_number").label,
@@ -509,12 +515,9 @@ class PersonSheet(Sheet):
 
     def _registered_elsewhere(self, ctx, number, values, current) -> RowPlan | tuple:
         """A row naming a person whom units outside the importer's reach registered: an error
-        here (the census roster records a conflict instead)."""
-        return (
-            number,
-            self.column("id_number").label,
-            _("该人员已由其他单位登记，不在您的管辖范围内，不能修改"),
-        )
+        here (the census roster records a conflict instead), in the same words the form and
+        the API use, which confirm neither the registration nor the name."""
+        return (number, self.column("id_number").label, validation.CANNOT_REGISTER)
 
     def _check_id_agreement(self, values, parsed) -> tuple[str, str] | None:
         birth = values.get("birth_date")

@@ -222,7 +222,7 @@ def test_a_person_of_another_township_is_rejected(personas, people):
     before = Written.now()
     outcome = validate(personas.chengguan_admin, persons_xlsx(rows))
     assert [str(p) for p in outcome.problems] == [
-        "第 3 行〔身份证号〕：该人员已由其他单位登记，不在您的管辖范围内，不能修改"
+        "第 3 行〔身份证号〕：该身份证号无法在本单位登记，请联系上级人才办核实"
     ]
     assert outcome.summary() == {"new": 1, "updated": 0, "unchanged": 0, "rejected": 1, "total": 2}
     assert Written.now() == before
