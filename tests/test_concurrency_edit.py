@@ -16,6 +16,9 @@ from django.urls import reverse
 from rest_framework import serializers
 from test_write_rules import Samples, api_url
 
+from rencai.census import actions as census_actions
+from rencai.census.choices import UnitStatus
+from rencai.census.models import CensusUnit
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
 from rencai.records.versions import StaleVersion, check_version, version_of
@@ -159,6 +162,32 @@ def test_second_of_two_open_livestock_counts_gets_the_conflict(samples, personas
     assert CONFLICT in text and "他人保存的值：120" in text and "您提交的值：130" in text
     row.refresh_from_db()
     assert row.count == 120
+
+
+def test_a_review_opened_before_a_resubmission_is_not_applied_to_it(county, personas, login):
+    """普查审核: a reviewer opens 城关镇's submission; meanwhile another returns it and 城关镇
+    submits again. The first reviewer's 审核通过 would approve a roster they never saw: refused
+    with the conflict message, the unit left 已报."""
+    census = census_actions.open_round(
+        org=county.county, year=2025, deadline=None, units=[county.chengguan],
+        acting_user=personas.county_admin,
+    )  # fmt: skip
+    unit = CensusUnit.objects.get(round=census, org=county.chengguan)
+    unit.status = UnitStatus.SUBMITTED
+    unit.save()
+    page = f"/census/{census.pk}/units/{unit.pk}/"
+    first, other = login(personas.county_admin), login(personas.county_admin)
+    opened = form_data(first.get(page).context["review_form"])
+    returned = other.post(f"{page}review/", {"approve": "0", "reason": "缺少手机号码"})
+    assert returned.status_code == 302
+    unit.refresh_from_db()
+    unit.status = UnitStatus.SUBMITTED  # 城关镇 submits again
+    unit.save()
+    stale = first.post(f"{page}review/", {**opened, "approve": "1"})
+    assert stale.status_code == 200
+    assert CONFLICT in " ".join(stale.context["review_form"].non_field_errors())
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.SUBMITTED
 
 
 # --- the API -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from rencai.census.choices import Resolution
 from rencai.census.models import CensusRound
 from rencai.orgs.choices import TOWNSHIP_KINDS, OrgKind
 from rencai.orgs.models import OrgUnit
+from rencai.records.versions import VersionedForm
 
 # Units that may report in a census: townships and streets (checked by default) and departments
 # (sorted township, street, department by the kind's value).
@@ -42,7 +43,10 @@ class RoundForm(forms.Form):
         return year
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(VersionedForm, forms.Form):
+    """Approve or return a unit's submission; `record=` the CensusUnit, so a reviewer whose page
+    predates a later submission (returned and submitted again) is told, not approving it unseen."""
+
     approve = forms.TypedChoiceField(
         label=_("审核结果"),
         choices=[("", _("请选择")), ("1", _("审核通过")), ("0", _("退回"))],

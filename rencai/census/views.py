@@ -21,6 +21,7 @@ from rencai.imports.models import ImportJob
 from rencai.imports.views import upload_url
 from rencai.listing import filtered, page_of
 from rencai.people.choices import PersonStatus
+from rencai.records.versions import saved_checked
 
 
 def _round(request: HttpRequest, pk: int) -> CensusRound:
@@ -146,7 +147,7 @@ def _unit_page(request: HttpRequest, unit: CensusUnit, review_form: ReviewForm |
             "jobs": jobs.select_related("user")[:20],
             "conflicts": conflicts,
             "submit_url": submit_url if may_submit else None,
-            "review_form": (review_form or ReviewForm()) if can_review else None,
+            "review_form": (review_form or ReviewForm(record=unit)) if can_review else None,
         },
     )
 
@@ -160,18 +161,21 @@ def unit_detail(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
 @require_POST
 def unit_review(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     unit = _unit(request, pk, unit_pk)
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, record=unit)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            actions.review_unit(
-                unit,
-                approve=form.cleaned_data["approve"],
-                reason=form.cleaned_data["reason"],
-                acting_user=request.user,
+            reviewed = saved_checked(
+                form,
+                lambda: actions.review_unit(
+                    unit, approve=data["approve"], reason=data["reason"], acting_user=request.user
+                ),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if reviewed is None:  # submitted again since the page was opened
+                return _unit_page(request, _unit(request, pk, unit_pk), form)
             status = unit.get_status_display()
             messages.success(request, _("%(u)s：%(s)s") % {"u": unit.org.name, "s": status})
             return redirect("census:unit", pk=pk, unit_pk=unit.pk)

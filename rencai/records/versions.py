@@ -152,9 +152,10 @@ class VersionedForm(forms.BaseForm):
     def add_conflict(self, theirs: models.Model) -> None:
         model = type(theirs)
         self.add_error(None, CONFLICT)
+        stored = {f.name for f in model._meta.get_fields()}
         for name, field in self.fields.items():
-            if name == "version" or name not in self.cleaned_data:
-                continue
+            if name == "version" or name not in self.cleaned_data or name not in stored:
+                continue  # a form's own field (a review's verdict) has no stored value
             now = _as_text(model, name, _stored(theirs, name))
             yours = _as_text(model, name, self.cleaned_data[name])
             if now != yours:
