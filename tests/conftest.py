@@ -201,6 +201,18 @@ class Neighbour:
 NEIGHBOUR_NAMES = ("赵邻", "钱邻", "孙邻")
 
 
+def build_every_record(units: County | Neighbour, people: People) -> None:
+    """A record of every type of 人才培育 in `units`' county, made by the training tests'
+    builders (Records on 西关村, as Training already holds 城关镇's base of the same name)."""
+    from types import SimpleNamespace
+
+    from tests.test_training import Training
+    from tests.test_training_records import Records
+
+    Training(units, people)
+    Records(SimpleNamespace(**{**vars(units), "chengguan": units.xiguan}), people)
+
+
 def scoped_models() -> list[type]:
     """Every model whose manager has a `visible_to`: the doors to the data a user may read."""
     from django.apps import apps
@@ -246,13 +258,9 @@ class TwoCounties:
     def build_records(self, side: str) -> None:
         """Every record type on `side` ("home" or "neighbour"), made by the training tests'
         builders (Records on the villages, as Training already holds the township's base)."""
-        from types import SimpleNamespace
-
         from rencai.census import actions as census
         from rencai.census.choices import DemandLevel
         from rencai.census.models import Demand
-        from tests.test_training import Training
-        from tests.test_training_records import Records
 
         units, people, admin = (
             (self.home, self.people, self.u.county_admin)
@@ -260,8 +268,7 @@ class TwoCounties:
             else (self.neighbour, self.neighbour_people, self.neighbour_admin)
         )
         with self.making(side):
-            Training(units, people)
-            Records(SimpleNamespace(**{**vars(units), "chengguan": units.xiguan}), people)
+            build_every_record(units, people)
             found = census.open_round(
                 org=units.county,
                 year=2026,

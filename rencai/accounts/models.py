@@ -19,7 +19,7 @@ class UserQuerySet(AuditedQuerySet):
         """Accounts a manager sees: the security roles see all, business admins their subtree."""
         from rencai.accounts import roles
 
-        if not getattr(user, "is_authenticated", False):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.role in roles.SECURITY_ROLES and user.role != Role.AUDITOR:
             return self.all()

@@ -47,8 +47,10 @@ class OrgUnitQuerySet(AuditedQuerySet):
         )
 
     def visible_to(self, user) -> "OrgUnitQuerySet":
-        """The units inside the user's jurisdiction; none for a user without one."""
-        org = getattr(user, "org", None) if getattr(user, "is_authenticated", False) else None
+        """The units inside the user's jurisdiction (the 三员's too: they place accounts in
+        units); none for a user without a unit, without a role or whose account is disabled."""
+        signed_in = getattr(user, "is_authenticated", False) and user.is_active and user.role
+        org = user.org if signed_in else None
         if org is None:
             return self.none()
         return self.subtree(org)
