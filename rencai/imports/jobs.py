@@ -317,8 +317,16 @@ def dispatch() -> None:
     when a job is queued, when a worker ends, and whenever a job page is looked at — so a queue
     left behind by a restart moves on its own."""
     reap_dead_workers()
-    while (job := _claim_next()) is not None:
+    while _worth_claiming() and (job := _claim_next()) is not None:
         _start(job, job.next_action or "validate")
+
+
+def _worth_claiming() -> bool:
+    """Whether a job waits and a worker looks free — read without a lock first, so a page
+    polling every second does not queue for SQLite's write lock behind a long commit."""
+    queued = ImportJob.objects.filter(status=JobStatus.QUEUED).exists()
+    working = ImportJob.objects.filter(status__in=WORKING).count()
+    return queued and working < settings.IMPORT_WORKERS
 
 
 def _start(job: ImportJob, action: str) -> None:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from imports.support import Written, import_events
@@ -121,6 +122,17 @@ def test_a_live_worker_is_left_alone(personas, people, login):
     job.refresh_from_db()
     assert job.status == JobStatus.COMMITTING
     assert 'hx-trigger="every 1s"' in html  # the page keeps polling (no inline script)
+
+
+def test_polling_a_page_takes_no_lock_when_nothing_waits(personas, people, login):
+    # A page polls every second; on SQLite a lock would wait behind a long commit's.
+    client = login(personas.chengguan_admin)
+    job, _page = upload(client, _good())
+    _working(job, pid=os.getpid())
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/imports/jobs/{job.pk}/").status_code == 200
+    sql = " ".join(q["sql"] for q in queries.captured_queries).upper()
+    assert "SAVEPOINT" not in sql and "ADVISORY" not in sql and "UPDATE " not in sql
 
 
 def test_only_the_uploader_retries_and_only_a_failed_job(personas, people, login, stand_in_worker):
