@@ -262,6 +262,7 @@ def backup(out: Path, using: str = "default") -> dict[str, Any]:
         target = sqlite3.connect(dump)
         try:
             connection.connection.backup(target)  # restarts by itself if a write lands
+            target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
         finally:
             target.close()
         _check_sqlite_file(dump)

@@ -166,3 +166,11 @@ def test_checksums_read_values_the_same_way_on_both_vendors():
         False,
     )
     assert backup.row_text(row) == backup.row_text(same)
+
+
+def test_a_pg_dump_older_than_the_server_is_refused_in_chinese():
+    from types import SimpleNamespace
+
+    server = SimpleNamespace(pg_version=990000)  # a PostgreSQL 99 no client here can dump
+    with pytest.raises(backup.BackupError, match="找不到 PostgreSQL 99 或更新版本的 pg_dump"):
+        backup.pg_tool("pg_dump", server)
