@@ -12,6 +12,7 @@ from rencai.config.env import (
     env_bool,
     env_int,
     env_list,
+    env_trusted_proxies,
     secret_key,
 )
 
@@ -199,5 +200,6 @@ LOGGING = {
 
 AUTHENTICATION_BACKENDS = ["rencai.accounts.backends.LockoutModelBackend"]
 RENCAI_TRUST_PROXY = env_bool("RENCAI_TRUST_PROXY", default=False)
+RENCAI_TRUSTED_PROXIES = env_trusted_proxies("RENCAI_TRUSTED_PROXIES", default=1)
 if RENCAI_TRUST_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

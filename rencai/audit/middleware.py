@@ -5,18 +5,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from rencai.audit.context import Actor, reset_actor, set_actor
+from rencai.audit.context import Actor, client_ip, reset_actor, set_actor
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client address; X-Forwarded-For is trusted only when the operator says so."""
-    from django.conf import settings
-
-    if getattr(settings, "RENCAI_TRUST_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["AuditUserMiddleware", "RequestContextMiddleware", "client_ip"]
 
 
 class RequestContextMiddleware:

@@ -4,6 +4,7 @@ Healthchecks-style helpers: every value is parsed once at start-up and a wrong o
 ConfigError with a message an operator can act on.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -50,6 +51,33 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+TrustedProxies = int | tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+
+def env_trusted_proxies(name: str, *, default: int) -> TrustedProxies:
+    """Who may add to X-Forwarded-For: a number of proxy hops in front of rencai (each appends
+    the address it was connected from), or a comma list of the proxies' addresses and networks."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    text = raw.strip()
+    if text.isdigit():
+        if int(text) < 1:
+            raise ConfigError(f"环境变量 {name} 的值 {raw!r} 无效：代理层数至少为 1")
+        return int(text)
+    try:
+        return tuple(
+            ipaddress.ip_network(item.strip(), strict=False)
+            for item in text.split(",")
+            if item.strip()
+        )
+    except ValueError:
+        raise ConfigError(
+            f"环境变量 {name} 的值 {raw!r} 无效：应为代理层数（如 1），"
+            "或以逗号分隔的代理地址、网段（如 10.0.0.5,192.168.1.0/24）"
+        ) from None
 
 
 def secret_key(data_dir: Path) -> str:
