@@ -206,7 +206,12 @@ def run(job_id: int, action: str) -> None:
 def work(job_id: int, action: str) -> None:
     """The worker process: record its pid, beat the heartbeat while the job runs, and when it
     ends hand the free slot to the next queued job."""
-    ImportJob.objects.filter(pk=job_id).update(worker_pid=os.getpid(), heartbeat_at=timezone.now())
+    started = ImportJob.objects.filter(pk=job_id, status__in=WORKING).update(
+        worker_pid=os.getpid(), heartbeat_at=timezone.now()
+    )
+    if not started:  # cancelled, or given up for dead before this process came up
+        dispatch()
+        return
     try:
         with heartbeat(job_id):
             run(job_id, action)

@@ -6,6 +6,7 @@ inline once a worker slot is free. A job's status is what its page shows after t
 looked for dead workers.
 """
 
+import io
 import os
 import signal
 import subprocess
@@ -193,6 +194,33 @@ def test_a_queued_commit_waits_for_a_worker(personas, people, login):
     client.get(f"/imports/jobs/{job.pk}/")  # a look at the page starts the queue again
     job.refresh_from_db()
     assert job.status == JobStatus.COMMITTED
+
+
+def test_a_worker_records_its_pid_and_hands_its_slot_on(personas, people, login, settings):
+    settings.IMPORT_WORKERS = 1
+    client = login(personas.chengguan_admin)
+    claimed = jobs.create_job("persons", personas.chengguan_admin, io.BytesIO(_good()), "a.xlsx")
+    ImportJob.objects.filter(pk=claimed.pk).update(
+        status=JobStatus.VALIDATING, heartbeat_at=timezone.now()
+    )  # as _claim_next leaves it for the process it starts
+    waiting, _page = upload(client, _good(), "b.xlsx")
+    assert waiting.status == JobStatus.QUEUED
+    jobs.work(claimed.pk, "validate")  # what `rencai manage import_job` runs
+    claimed.refresh_from_db()
+    waiting.refresh_from_db()
+    assert claimed.status == JobStatus.VALID and claimed.worker_pid == os.getpid()
+    assert waiting.status == JobStatus.VALID
+
+
+def test_a_worker_started_for_a_cancelled_job_does_nothing(personas, people, login):
+    client = login(personas.chengguan_admin)
+    _busy_job(personas.chengguan_admin, os.getpid())
+    _busy_job(personas.chengguan_admin, os.getpid())
+    job, _page = upload(client, _good())
+    client.post(f"/imports/jobs/{job.pk}/cancel/")
+    jobs.work(job.pk, "validate")
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED and job.worker_pid is None and job.counts == {}
 
 
 def test_a_queued_job_can_be_cancelled(personas, people, login):
