@@ -83,6 +83,15 @@ def test_the_login_events_carry_the_address_the_proxy_saw(behind_proxy, personas
     assert (failed.ip, login.ip) == (CLIENT, CLIENT)
 
 
+def test_a_junk_header_at_login_is_no_500(behind_proxy, personas):
+    """ "unknown" (what some proxies write) once reached the audit log's IP column: a 500 on
+    PostgreSQL."""
+    client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="unknown")
+    response = client.post("/accounts/login/", {"username": "chengguan_clerk", "password": "nope"})
+    assert response.status_code == 200
+    assert AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED).ip == PROXY
+
+
 def test_a_client_rotating_spoofed_entries_is_still_throttled(behind_proxy, personas):
     """The per-address login limit counts the proxy's address for the client, whatever the
     client writes to the left of it."""
