@@ -241,3 +241,38 @@ def test_a_trainee_from_the_next_county_counts_under_the_organiser(two_counties,
     # 张三 twice (he lives in 东关村) and 赵邻 under the organiser; 王五 counts in 青山镇.
     assert figures(world.u.chengguan_admin, world.home.chengguan) == (3, 2)
     assert figures(world.neighbour_admin, world.neighbour.county) == (5, 4)
+
+
+def test_census_sheets_naming_the_other_county_are_refused(two_counties, login, settings, tmp_path):
+    """The 人才需求表 and the 普查名册 of 示范县's round: a 邻县 unit is refused; a 邻县 person
+    named for one of its own villages becomes a conflict, as between two townships, which
+    示范县 cannot settle by taking him out of 邻县's register."""
+    from rencai.census.choices import Resolution
+    from rencai.census.models import CensusUnit, Demand
+    from rencai.imports.models import JobStatus
+    from tests.test_census import DEMAND_HEADER, ROSTER_HEADER, demand_url, roster_url, upload, xlsx
+
+    settings.IMPORTS_INLINE, settings.IMPORTS_INLINE_QUIET = True, False
+    settings.DATA_DIR = str(tmp_path)
+    world = two_counties
+    client = login(world.u.county_admin)
+    census = CensusRound.objects.get(org=world.home.county)
+    before = (Demand.objects.count(), Person.objects.count())
+    job = upload(client, demand_url(census), xlsx(DEMAND_HEADER, [["邻镇", "养殖", "一般", 2, ""]]))
+    assert job.status == JobStatus.INVALID, job.problems
+    theirs = world.neighbour_people.zhang_san
+    unit = CensusUnit.objects.get(round=census, org=world.home.chengguan)
+    row = [theirs.name, theirs.id_number, "", "", "邻村", "", "农村实用人才"]
+    job = upload(client, roster_url(unit), xlsx(ROSTER_HEADER, [row]))
+    assert job.status == JobStatus.INVALID, job.problems
+    row[4] = "东关村"
+    job = upload(client, roster_url(unit), xlsx(ROSTER_HEADER, [row]))
+    assert (job.status, job.counts["conflict"]) == (JobStatus.COMMITTED, 1)
+    conflict = CensusConflict.objects.get(person=theirs)
+    url = f"/census/{census.pk}/conflicts/{conflict.pk}/"
+    response = client.post(url, {"resolution": Resolution.MOVE, "reason": "本县登记"})
+    assert response.status_code == 200, response.status_code  # the form, with the refusal
+    theirs.refresh_from_db()
+    conflict.refresh_from_db()
+    assert (theirs.home_org, conflict.resolution) == (world.neighbour.dongguan, "")
+    assert (Demand.objects.count(), Person.objects.count()) == before

@@ -148,7 +148,16 @@ def resolve_conflict(
         raise ValidationError(_("请填写处理理由"))
     with transaction.atomic(), acting_as(acting_user):
         if resolution == Resolution.MOVE:
-            person = Person.objects.select_related("work_org").get(pk=conflict.person_id)
+            # Only a person of the settler's own register moves: a county settles between its
+            # townships, never by taking a person out of the next county's register.
+            person = (
+                Person.objects.editable_by(acting_user)
+                .select_related("work_org")
+                .filter(pk=conflict.person_id)
+                .first()
+            )
+            if person is None:
+                raise ValidationError(_("该人员由您管辖范围以外的单位登记，不能转入"))
             person.home_org = conflict.proposed_home_org
             if conflict.proposed_work_org_id is not None:
                 person.work_org = conflict.proposed_work_org
