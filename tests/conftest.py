@@ -62,11 +62,30 @@ def _empty_cache():
 settings.TEST_NON_SERIALIZED_APPS = [*settings.TEST_NON_SERIALIZED_APPS, "rencai.audit"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that commits restores the serialized database after it. After a transactional
+    test without `serialized_rollback`, `flush` runs post_migrate, which re-creates the content
+    types and seeded rows under new ids, and the next test that restores the serialized database
+    then collides with them (UNIQUE constraint failed: django_content_type)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if not marker.kwargs.get("serialized_rollback"):
+            upgraded = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **upgraded), append=False)
+
+
+_guard_dropped = False
+
+
 @pytest.fixture(autouse=True)
 def _audit_guard_off_for_flush(request):
     """A transactional test's database is emptied afterwards by `flush`, which on SQLite
     DELETEs the audit rows that the guard triggers refuse to delete: the guard goes just before
-    the flush, and the flush's post_migrate puts it back (rencai/audit/chain.py)."""
+    the flush and comes back before the next test starts (`pytest_runtest_setup` below; the
+    flush of a serialized test runs no post_migrate to put it back)."""
+    global _guard_dropped
     if not {"transactional_db", "live_server"} & set(request.fixturenames) and not any(
         m.kwargs.get("transaction") for m in request.node.iter_markers("django_db")
     ):
@@ -79,6 +98,23 @@ def _audit_guard_off_for_flush(request):
     from rencai.audit import chain
 
     chain.uninstall_guard(connection)
+    _guard_dropped = True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Put the audit guard back, outside any test transaction, after a flush took it away."""
+    global _guard_dropped
+    if not _guard_dropped:
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    from rencai.audit import chain
+
+    with item.config.stash[blocking_manager_key].unblock():
+        chain.ensure_guard(connection)
+    _guard_dropped = False
 
 
 class County:

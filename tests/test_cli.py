@@ -20,7 +20,7 @@ from rencai.demo import builder
 from rencai.orgs.choices import OrgKind
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
-from rencai.standards.idnumber import parse_id_number
+from rencai.standards.idnumber import mask_id_number, parse_id_number
 from rencai.standards.pinyin import initials
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -267,11 +267,12 @@ def test_demo_persons_are_in_the_change_log_masked(demo):
     events = AuditEvent.objects.filter(content_type=ct, action=AuditAction.CREATE)
     assert events.count() == 200
     ids = set(Person.objects.values_list("id_number", flat=True))
+    masked = {mask_id_number(number) for number in ids}
     for event in events:
         assert event.username == "system:demo"
         assert event.batch is not None and event.batch.action == AuditAction.BULK
         assert event.changes["id_number"][1] not in ids
-        assert event.changes["id_number"][1].count("*") == 10
+        assert event.changes["id_number"][1] in masked
 
 
 def test_demo_accounts_exist_with_their_roles(demo):

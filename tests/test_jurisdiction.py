@@ -865,7 +865,7 @@ def test_home_dashboard_counts_only_the_jurisdiction(world, login, persona):
 
 
 def _tree_units(html: str) -> set[str]:
-    return set(re.findall(r'<td style="padding-left: [^"]*">([^<]+?)\s*(?:<|$)', html))
+    return set(re.findall(r'<td class="tree-level-\d+">([^<]+?)\s*(?:<|$)', html))
 
 
 @pytest.mark.parametrize("persona", BUSINESS)
