@@ -6,26 +6,13 @@ note. `mask_text` finds them by their shape, so it works on rows written before 
 the log masks when an event is written and again when it is shown (docs/design.md, "Masking").
 """
 
-import re
 from typing import Any
 
-from rencai.standards.idnumber import mask_id_number
-from rencai.standards.phone import mask_phone
+from rencai.standards.masking import mask_numbers
 
-# An ID number (18 or 15 characters), an 11-digit mobile, or -- in free text -- any other run
-# of 7 or more digits, which may be the part of an ID number a search box was given. A run
-# inside a word of letters and digits (a file's sha256, a request id) is not a number.
-_DIGITS = re.compile(r"(?<![0-9A-Za-z])\d{7,}[Xx]?(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_ID_SHAPED = re.compile(r"\d{17}[\dXx]|\d{15}")
-
-
-def _mask_run(run: str, *, partial: bool) -> str:
-    if _MOBILE.fullmatch(run):
-        return mask_phone(run)
-    if _ID_SHAPED.fullmatch(run) or partial:
-        return mask_id_number(run)
-    return run
+# Free text (filters, details, labels) also loses any other run of 7 or more digits, which may be
+# the part of an ID number a search box was given; field values keep such codes readable.
+FREE_TEXT_RUN = 7
 
 
 def mask_text(value: Any, *, partial: bool = True) -> Any:
@@ -36,7 +23,7 @@ def mask_text(value: Any, *, partial: bool = True) -> Any:
     types pass unchanged; already masked text is left as it is.
     """
     if isinstance(value, str):
-        return _DIGITS.sub(lambda m: _mask_run(m.group(), partial=partial), value)
+        return mask_numbers(value, min_run=FREE_TEXT_RUN if partial else None)
     if isinstance(value, dict):
         return {k: mask_text(v, partial=partial) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -7,23 +7,20 @@ birth date (shown as year and month, as exports show it), and any other text has
 digits long enough to be an ID or a phone masked where it stands.
 """
 
-import re
 from collections.abc import Callable
 
 from rencai.imports.dates import DateError, parse_date
 from rencai.imports.sheets import header_key
 from rencai.standards.idnumber import mask_birth_date, mask_id_number
+from rencai.standards.masking import mask_numbers
 from rencai.standards.phone import mask_phone
 
 ID_HEADERS = ("身份证", "证件号", "身份号码")
 PHONE_HEADERS = ("电话", "手机", "联系方式")
 BIRTH_HEADERS = ("出生日期", "出生年月", "生日")
-# An ID number (18 characters, or the old 15 digits) or a mobile number inside free text, and
-# any other run of 14 or more digits (an ID typed with a digit too many or too few; a
-# 12-digit 统计用区划代码 is left alone).
-_ID_RUN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_PHONE_RUN = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_LONG_RUN = re.compile(r"\d{14,}")
+# Other runs of 14 or more digits are an ID typed with a digit too many or too few; a 12-digit
+# 统计用区划代码 is left alone.
+LONG_RUN = 14
 
 
 def masker_for(header: str) -> Callable[[str], str]:
@@ -50,8 +47,4 @@ def mask_birth(text: str) -> str:
 
 def scrub(text: str) -> str:
     """`text` with every ID number, mobile number and other run of 14+ digits masked."""
-    if not text or not any(c.isdigit() for c in text):
-        return text
-    text = _ID_RUN.sub(lambda m: mask_id_number(m.group()), text)
-    text = _PHONE_RUN.sub(lambda m: mask_phone(m.group()), text)
-    return _LONG_RUN.sub(lambda m: mask_id_number(m.group()), text)
+    return mask_numbers(text, min_run=LONG_RUN)
