@@ -2,26 +2,22 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from rencai import domains
 from rencai.accounts.views import landing
 from rencai.orgs.api import OrgUnitViewSet
-from rencai.people import views as people_views
-from rencai.people.api import PersonViewSet
-from rencai.training import records as training_records
 
 router = DefaultRouter()
 router.register("orgs", OrgUnitViewSet, basename="org")
-router.register("people", PersonViewSet, basename="person")
-for prefix, viewset, basename in training_records.routes():
+for prefix, viewset, basename in domains.api_routes():
     router.register(prefix, viewset, basename=basename)
 
+# the domains' pages come from the registry (rencai/domains.py): each app's domain.py
 urlpatterns = [
     path("", landing, name="root"),
-    path("home/", people_views.home, name="home"),
+    *(path("", include(d.root_urls)) for d in domains.domains() if d.root_urls),
     path("accounts/", include("rencai.accounts.urls")),
     path("orgs/", include("rencai.orgs.urls")),
-    path("people/", include("rencai.people.urls")),
-    path("census/", include("rencai.census.urls")),
-    path("training/", include("rencai.training.urls")),
+    *(path(d.url_prefix, include(d.urls)) for d in domains.domains() if d.urls),
     path("audit/", include("rencai.audit.urls")),
     path("imports/", include("rencai.imports.urls")),
     path("api/", include(router.urls)),

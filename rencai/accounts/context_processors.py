@@ -7,26 +7,34 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts import roles
+from rencai.domains import MenuEntry, menu_entries
+
+
+def _account_manager(user: Any) -> bool:
+    return roles.manages_accounts(user) or roles.assigns_roles(user)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user.is_authenticated)
+
+
+# The spine's own entries; the domains' (工作台, 人才库, 人才普查, 人才培育) come from their
+# `domain.py` (rencai/domains.py) and sort in by `order`.
+SPINE_MENU = (
+    MenuEntry(_("组织机构"), "orgs:tree", "/orgs/", roles.reads_records, 50),
+    MenuEntry(_("账号管理"), "accounts:users", "/accounts/users/", _account_manager, 80),
+    MenuEntry(_("审计日志"), "audit:events", "/audit/", roles.reads_audit, 90),
+    MenuEntry(_("接口文档"), "api-docs", "/api/docs/", _signed_in, 100),
+)
 
 
 def menu_for(user: Any) -> list[tuple[str, str, str]]:
     """(url name, label, url prefix) entries for the user's role."""
-    items: list[tuple[str, str, str]] = []
-    if roles.reads_records(user):
-        items += [
-            ("home", _("工作台"), "/home"),
-            ("people:list", _("人才库"), "/people/"),
-            ("census:rounds", _("人才普查"), "/census/"),
-            ("training:overview", _("人才培育"), "/training/"),
-            ("orgs:tree", _("组织机构"), "/orgs/"),
-        ]
-    if roles.manages_accounts(user) or roles.assigns_roles(user):
-        items.append(("accounts:users", _("账号管理"), "/accounts/users/"))
-    if roles.reads_audit(user):
-        items.append(("audit:events", _("审计日志"), "/audit/"))
-    if user.is_authenticated:
-        items.append(("api-docs", _("接口文档"), "/api/docs/"))
-    return items
+    return [
+        (entry.url_name, entry.label, entry.prefix)
+        for entry in menu_entries(SPINE_MENU)
+        if entry.visible_to(user)
+    ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

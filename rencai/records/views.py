@@ -75,7 +75,7 @@ def posted(request: HttpRequest) -> Any:
 class RecordViews:
     model: type[models.Model]
     slug: str  # URL segment, and the prefix of the URL names ("entities", "entities_detail" …)
-    namespace = "training"
+    namespace = ""  # the URL namespace; by default the model's app label (its urls' app_name)
     filterset: type[FilterSet]
     form: type[RecordForm]
     columns: Sequence[Show] = ()
@@ -113,7 +113,8 @@ class RecordViews:
         return str(self.model._meta.verbose_name_plural)
 
     def url_name(self, action: str = "") -> str:
-        return f"{self.namespace}:{self.slug}{'_' + action if action else ''}"
+        namespace = self.namespace or self.model._meta.app_label
+        return f"{namespace}:{self.slug}{'_' + action if action else ''}"
 
     def urls(self) -> list[URLPattern]:
         reads, edits = allow(roles.reads_records), allow(roles.edits_records)
@@ -164,7 +165,7 @@ class RecordViews:
                 if show.link == RECORD:
                     url = reverse(self.url_name("detail"), args=[record.pk])
                 elif show.link == PERSON and value is not None and value.pk in openable:
-                    url = reverse("people:detail", args=[value.pk])
+                    url = value.get_absolute_url()
                 cells.append(Cell(display(value), url, show.numeric))
             rows.append((record, cells))
         return rows

@@ -1,0 +1,89 @@
+"""The domain registry: what each domain app (人才库, 人才普查, 人才培育 …) adds to the spine.
+
+A domain app declares itself once, in its own `domain.py`:
+
+    DOMAIN = Domain(
+        key="training",
+        label=_("人才培育"),
+        menu=(MenuEntry(_("人才培育"), "training:overview", "/training/", reads_records, 40),),
+        urls="rencai.training.urls",
+        url_prefix="training/",
+        api_routes=routes,
+    )
+
+and the spine reads the registry: `rencai/urls.py` includes each domain's URL module and
+registers its API routes, the main menu (`accounts/context_processors.py`) lists its entries in
+`order`. Import sheets register themselves when the domain app's `AppConfig.ready()` runs (the
+import pages and `rencai import` read `imports.sheets`); `Domain.sheets` names the modules that
+hold them so a reader finds them here. So adding a domain touches `INSTALLED_APPS` and the new
+app only, and no spine module names a domain (tests/test_domains.py).
+
+Still to come, added here when their first consumer is built (issue 11): the domain's figures
+(its `figures` module, read by the dashboard and `rencai figures`) and its section of the Word
+report."""
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.utils.functional import Promise
+
+MODULE = "domain"  # each domain app's `<app>/domain.py` holds `DOMAIN`
+
+Predicate = Callable[[Any], bool]
+Route = tuple[str, type, str]  # (URL prefix, viewset, basename) for the API router
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One entry of the main menu: shown to the users `visible_to` admits, at `order`
+    (spine entries: 组织机构 50, 账号管理 80, 审计日志 90, 接口文档 100)."""
+
+    label: str | Promise
+    url_name: str
+    prefix: str  # the entry is highlighted while the path starts with it
+    visible_to: Predicate
+    order: int
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A domain app as the spine sees it (see the module docstring)."""
+
+    key: str
+    label: str | Promise
+    menu: tuple[MenuEntry, ...] = ()
+    urls: str = ""  # dotted path of the URL module (its `app_name` is the namespace)
+    url_prefix: str = ""  # mounted at this path, e.g. "training/"
+    root_urls: str = ""  # a URL module mounted at the site root, without a namespace (工作台)
+    api_routes: Callable[[], Iterable[Route]] = tuple  # a function giving the routes
+    sheets: tuple[str, ...] = ()  # modules holding the domain's import sheets
+
+
+@cache
+def domains() -> tuple[Domain, ...]:
+    """Every installed domain, in `INSTALLED_APPS` order: each app's `domain.DOMAIN`."""
+    found = []
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.{MODULE}")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{config.name}.{MODULE}":
+                raise  # the domain module exists but something it imports does not
+            continue
+        found.append(module.DOMAIN)
+    return tuple(found)
+
+
+def menu_entries(spine: Iterable[MenuEntry] = ()) -> list[MenuEntry]:
+    """The domains' menu entries and the spine's own, in menu order."""
+    entries = [entry for domain in domains() for entry in domain.menu]
+    return sorted([*entries, *spine], key=lambda entry: entry.order)
+
+
+def api_routes() -> list[Route]:
+    """Every domain's API routes, in registration order."""
+    return [route for domain in domains() for route in domain.api_routes()]

@@ -1,0 +1,29 @@
+"""人才库 as the spine sees it: menu, pages, API (rencai/domains.py)."""
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext_lazy as _
+
+from rencai.accounts import roles
+from rencai.domains import Domain, MenuEntry, Route
+
+
+def api_routes() -> Iterable[Route]:
+    from rencai.people.api import PersonViewSet
+
+    return [("people", PersonViewSet, "person")]
+
+
+DOMAIN = Domain(
+    key="people",
+    label=_("人才库"),
+    menu=(
+        MenuEntry(_("工作台"), "home", "/home", roles.reads_records, 10),
+        MenuEntry(_("人才库"), "people:list", "/people/", roles.reads_records, 20),
+    ),
+    urls="rencai.people.urls",
+    url_prefix="people/",
+    root_urls="rencai.people.home_urls",
+    api_routes=api_routes,
+    sheets=("rencai.people.sheets",),
+)

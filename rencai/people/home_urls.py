@@ -1,0 +1,7 @@
+"""The 工作台, mounted at the site root (`/home/`, URL name "home") by the domain registry."""
+
+from django.urls import path
+
+from rencai.people import views
+
+urlpatterns = [path("home/", views.home, name="home")]

@@ -1,0 +1,25 @@
+"""人才培育 as the spine sees it: menu, pages, API (rencai/domains.py)."""
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext_lazy as _
+
+from rencai.accounts import roles
+from rencai.domains import Domain, MenuEntry, Route
+
+
+def api_routes() -> Iterable[Route]:
+    from rencai.training import records
+
+    return records.routes()
+
+
+DOMAIN = Domain(
+    key="training",
+    label=_("人才培育"),
+    menu=(MenuEntry(_("人才培育"), "training:overview", "/training/", roles.reads_records, 40),),
+    urls="rencai.training.urls",
+    url_prefix="training/",
+    api_routes=api_routes,
+    sheets=("rencai.training.sheets", "rencai.training.records"),
+)
