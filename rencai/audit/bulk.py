@@ -18,7 +18,7 @@ from django.db import connections, models, transaction
 from django.utils import timezone
 
 from rencai.audit import chain, log
-from rencai.audit.log import _jsonable
+from rencai.audit.log import jsonable
 from rencai.audit.models import AuditAction, AuditEvent
 
 Values = dict[str, Any]  # {attname: value} of one row
@@ -139,7 +139,7 @@ class BulkWriter:
         stamp_at = [i for i, a in enumerate(attnames) if a in self.stamps]
         date_at = [] if self.postgres else [i for i, a in enumerate(attnames) if a in self.dates]
         # (name, attname, masker) per audited field, with a stamp's logged value fixed up front.
-        logged_now = {a: _jsonable(defaults[a]) for a in self.stamps}
+        logged_now = {a: jsonable(defaults[a]) for a in self.stamps}
         audited = [(n, a, m) for n, a, m in self.audited if a not in self.stamps]
         stamped = [(n, logged_now[a]) for n, a, _m in self.audited if a in self.stamps]
         event_row, i_id, i_repr, i_changes = self._event_row(AuditAction.CREATE)

@@ -57,7 +57,9 @@ def secret_fields(model: type[models.Model]) -> set[str]:
     return {"password"} & {f.name for f in model._meta.concrete_fields}
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A field value as the log's JSON holds it (dates as ISO text, decimals as text); the bulk
+    writer stamps its rows with the same, so a bulk change reads like a save."""
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -80,7 +82,7 @@ def mask_value(model: type[models.Model], field_name: str, value: Any) -> Any:
     if masker is None and field_name in secret_fields(model):
         return "******"
     if masker is None or value in (None, ""):
-        return mask_text(_jsonable(value), partial=False)
+        return mask_text(jsonable(value), partial=False)
     return masker(str(value))
 
 

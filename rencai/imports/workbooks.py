@@ -16,7 +16,9 @@ from rencai.imports.formulas import defuse, restore
 from rencai.imports.sheets import Sheet
 
 
-def _write(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """One cell of any workbook rencai writes: 是/否 for a boolean, a number as a number, text
+    always as text with a leading = + - @ defused, so no cell is ever a formula."""
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
@@ -144,7 +146,7 @@ def write_export(sheet: Sheet, rows: Iterable[list[Any]], out: IO[bytes] | str) 
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
-            _write(ws, count, col, value, fmts["text"] if sheet.columns[col].text else None)
+            write_cell(ws, count, col, value, fmts["text"] if sheet.columns[col].text else None)
     wb.close()
     return count
 
@@ -175,7 +177,7 @@ def mask_errors(typed: str | Path, out: IO[bytes] | str) -> None:
 
     book = CalamineWorkbook.from_path(str(typed))
     rows_sheet = book.get_sheet_by_name(ERROR_ROWS_SHEET).to_python()
-    text = lambda v: "" if v is None else restore(str(v))  # noqa: E731 -- as before _write
+    text = lambda v: "" if v is None else restore(str(v))  # noqa: E731 -- as before write_cell
     columns = [text(h) for h in rows_sheet[0]]  # 原表行号, the upload's header, 错误原因
     reason_col = max(i for i, name in enumerate(columns) if name == "错误原因")
     header = columns[1:reason_col]
@@ -207,7 +209,7 @@ def _write_error_book(
     for r, (number, cells, reason) in enumerate(rows, start=1):
         ws.write_number(r, 0, number)
         for col, value in enumerate(cells, start=1):
-            _write(ws, r, col, value)
+            write_cell(ws, r, col, value)
         ws.write_string(r, len(columns) - 1, reason, fmts["error"])
     listing = wb.add_worksheet(PROBLEMS_SHEET)
     listing.set_column(0, 0, 100)

@@ -18,7 +18,7 @@ from rencai.accounts import roles
 from rencai.audit.context import acting_as
 from rencai.audit.log import record_event
 from rencai.audit.models import AuditAction
-from rencai.imports.workbooks import _write
+from rencai.imports.workbooks import write_cell
 from rencai.training.models import Attendance, TrainingProgram
 
 ATTENDEE_COLUMNS = [
@@ -141,18 +141,18 @@ def _program_block(
         label, value = pairs[i]
         ws.write_string(row, 0, label, bold)
         ws.merge_range(row, 1, row, 2, "", cell)
-        _write(ws, row, 1, value, cell)
+        write_cell(ws, row, 1, value, cell)
         if i + 1 < len(pairs):
             label, value = pairs[i + 1]
             ws.write_string(row, 3, label, bold)
             ws.merge_range(row, 4, row, 6, "", cell)
-            _write(ws, row, 4, value, cell)
+            write_cell(ws, row, 4, value, cell)
         row += 1
     for col, (label, _width) in enumerate(ATTENDEE_COLUMNS):
         ws.write_string(row, col, label, bold)
     row += 1
     for number, attendance in enumerate(members, start=1):
         for col, value in enumerate(attendee_row(number, attendance, reveal)):
-            _write(ws, row, col, value, cell)
+            write_cell(ws, row, col, value, cell)
         row += 1
     return row + 1  # a blank line between programs
