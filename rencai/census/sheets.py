@@ -18,6 +18,7 @@ from rencai.accounts import roles
 from rencai.census import actions
 from rencai.census.choices import DemandLevel
 from rencai.census.models import CensusRound, CensusUnit, Demand
+from rencai.imports.cells import choice_parser, parse_text
 from rencai.imports.reader import cell_text
 from rencai.imports.sheets import (
     CONFLICT,
@@ -30,14 +31,12 @@ from rencai.imports.sheets import (
     Sheet,
 )
 from rencai.orgs.models import OrgUnit
+from rencai.orgs.resolve import UnitResolver
 from rencai.people.sheets import COLUMNS as PERSON_COLUMNS
 from rencai.people.sheets import (
     PERSON_SHEET,
     PersonSheet,
     PersonSheetContext,
-    UnitResolver,
-    _choice_parser,
-    parse_text,
 )
 
 
@@ -202,7 +201,7 @@ DEMAND_COLUMNS = [
         "层次",
         ("人才层次", "需求层次"),
         required=True,
-        parse=_choice_parser(DemandLevel, "层次"),
+        parse=choice_parser(DemandLevel, "层次"),
         choices=[str(c.label) for c in DemandLevel],
         width=10,
     ),

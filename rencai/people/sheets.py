@@ -16,109 +16,32 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from rencai.accounts import roles
-from rencai.imports.dates import DateError, parse_date
+from rencai.imports.cells import (
+    Masked,
+    choice_parser,
+    code_parser,
+    parse_id,
+    parse_partial_date,
+    parse_text,
+)
 from rencai.imports.reader import cell_text
 from rencai.imports.sheets import NEW, UNCHANGED, UPDATED, CellError, Column, RowPlan, Sheet
 from rencai.orgs.models import OrgUnit
+from rencai.orgs.resolve import UnitResolver
 from rencai.people import validation
 from rencai.people.bulk import PersonBulkWriter
 from rencai.people.choices import PersonStatus, Source
 from rencai.people.models import Person, TalentCategory
 from rencai.standards import codes
 from rencai.standards.idnumber import (
-    EXCEL_NUMBER_MESSAGE,
     IdNumber,
     mask_id_number,
-    parse_id_number,
 )
 from rencai.standards.phone import mask_phone
 from rencai.standards.pinyin import initials
-from rencai.standards.text import StandardError, fold
+from rencai.standards.text import fold
 
 CATEGORY_SEPARATORS = re.compile(r"[、,，;；/|\s]+")
-
-
-@dataclass(frozen=True)
-class Masked:
-    """A masked identifier from an export (4331**********123X): it can only mean "unchanged"."""
-
-    text: str
-
-
-class UnitResolver:
-    """Finds a unit from what offices write: a path (示范县/城关镇/东关村, or its tail
-    城关镇/东关村), a unique name, or a 12-digit 统计用区划代码.
-
-    Any active unit of the tree resolves (an exported row keeps a shared person's unit in another
-    township); whether a row may *put* a record in that unit is the plan's question, against
-    `visible` (the importer's jurisdiction).
-    """
-
-    def __init__(self, user: Any):
-        self.visible = set(OrgUnit.objects.visible_to(user).active().values_list("pk", flat=True))
-        self.by_path: dict[str, int] = {}
-        self.by_tail: dict[str, set[int]] = {}
-        self.by_code: dict[str, int] = {}
-        for pk, name_path, code in OrgUnit.objects.active().values_list(
-            "pk", "name_path", "division_code"
-        ):
-            self.by_path[name_path] = pk
-            parts = name_path.split("/")
-            for i in range(1, len(parts)):
-                self.by_tail.setdefault("/".join(parts[i:]), set()).add(pk)
-            if code:
-                self.by_code[code] = pk
-        self.paths = {pk: path for path, pk in self.by_path.items()}
-
-    def __call__(self, raw: Any) -> int:
-        text = fold(cell_text(raw)).replace("／", "/").replace(" ", "").strip("/")
-        if text in self.by_path:
-            return self.by_path[text]
-        if text.isdigit() and len(text) == 12 and text in self.by_code:
-            return self.by_code[text]
-        found = self.by_tail.get(text, set())
-        if len(found) > 1:  # prefer the importer's own units for a bare name
-            found = (found & self.visible) or found
-        if len(found) == 1:
-            return next(iter(found))
-        if len(found) > 1:
-            options = "、".join(sorted(self.paths[pk] for pk in found)[:4])
-            raise CellError(_("“%(t)s”有重名：%(o)s，请写完整路径") % {"t": text, "o": options})
-        raise CellError(_("找不到组织“%(t)s”，请写完整路径，如 示范县/城关镇/东关村") % {"t": text})
-
-
-def _code_parser(table: codes.CodeTable):
-    # A column holds a handful of distinct values (男, 汉族, 群众 …) over thousands of rows.
-    known: dict[Any, str] = {}
-
-    def parse(raw: Any, ctx: Any) -> str:
-        code = known.get(raw)
-        if code is not None:
-            return code
-        try:
-            code = known[raw] = table.lookup(raw).code
-        except StandardError as exc:
-            raise CellError(exc.message) from exc
-        return code
-
-    return parse
-
-
-def _choice_parser(choices: type, label: str):
-    by_label = {str(lbl): value for value, lbl in choices.choices}
-
-    def parse(raw: Any, ctx: Any) -> str:
-        text = fold(cell_text(raw))
-        if text in by_label:
-            return by_label[text]
-        if text in choices.values:
-            return text
-        raise CellError(
-            _("%(f)s“%(v)s”无法识别，可填写：%(all)s")
-            % {"f": label, "v": text, "all": "、".join(by_label)}
-        )
-
-    return parse
 
 
 def parse_name(raw: Any, ctx: Any) -> str:
@@ -126,18 +49,6 @@ def parse_name(raw: Any, ctx: Any) -> str:
         return validation.clean_name(cell_text(raw))
     except ValidationError as exc:
         raise CellError(exc.messages[0]) from exc
-
-
-def parse_id(raw: Any, ctx: Any):
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        raise CellError(EXCEL_NUMBER_MESSAGE)
-    text = cell_text(raw)
-    if "*" in text:
-        return Masked(fold(text).replace(" ", ""))
-    try:
-        return parse_id_number(text)
-    except StandardError as exc:
-        raise CellError(exc.message) from exc
 
 
 def parse_phone(raw: Any, ctx: Any):
@@ -148,14 +59,6 @@ def parse_phone(raw: Any, ctx: Any):
         return validation.clean_phone(text)
     except ValidationError as exc:
         raise CellError(exc.messages[0]) from exc
-
-
-def parse_birth_date(raw: Any, ctx: Any):
-    try:
-        parsed = parse_date(raw)
-    except DateError as exc:
-        raise CellError(exc.message) from exc
-    return parsed
 
 
 def parse_unit(raw: Any, ctx: "PersonSheetContext") -> int:
@@ -183,18 +86,6 @@ def parse_number(raw: Any, ctx: Any) -> int:
     return int(text)
 
 
-def parse_text(limit: int):
-    def parse(raw: Any, ctx: Any) -> str:
-        text = fold(cell_text(raw))
-        if len(text) > limit:
-            raise CellError(
-                _("不能超过 %(n)d 个字，实际 %(m)d 个字") % {"n": limit, "m": len(text)}
-            )
-        return text
-
-    return parse
-
-
 def _labels(table: codes.CodeTable) -> list[str]:
     return [c.label for c in table]
 
@@ -213,7 +104,7 @@ COLUMNS = [
         "gender",
         "性别",
         (),
-        parse=_code_parser(codes.GENDER),
+        parse=code_parser(codes.GENDER),
         choices=["男", "女"],
         width=6,
         help="可不填，按身份证号判断；填写时须与身份证号一致",
@@ -222,7 +113,7 @@ COLUMNS = [
         "birth_date",
         "出生日期",
         ("出生年月", "出生年月日"),
-        parse=parse_birth_date,
+        parse=parse_partial_date,
         width=12,
         help="可不填；填写时须与身份证号一致，如 1985-03-12、1985.03",
     ),
@@ -240,7 +131,7 @@ COLUMNS = [
         "ethnicity",
         "民族",
         (),
-        parse=_code_parser(codes.ETHNICITY),
+        parse=code_parser(codes.ETHNICITY),
         choices=_labels(codes.ETHNICITY),
         width=8,
     ),
@@ -248,7 +139,7 @@ COLUMNS = [
         "political_status",
         "政治面貌",
         (),
-        parse=_code_parser(codes.POLITICAL_STATUS),
+        parse=code_parser(codes.POLITICAL_STATUS),
         choices=_labels(codes.POLITICAL_STATUS),
         width=12,
     ),
@@ -256,7 +147,7 @@ COLUMNS = [
         "education",
         "学历",
         ("文化程度", "最高学历"),
-        parse=_code_parser(codes.EDUCATION),
+        parse=code_parser(codes.EDUCATION),
         choices=["研究生", "大学本科", "大学专科", "中专", "高中", "初中", "小学"],
         width=10,
     ),
@@ -264,7 +155,7 @@ COLUMNS = [
         "degree",
         "学位",
         (),
-        parse=_code_parser(codes.DEGREE),
+        parse=code_parser(codes.DEGREE),
         choices=_labels(codes.DEGREE),
         width=8,
     ),
@@ -309,7 +200,7 @@ COLUMNS = [
         "title_level",
         "职称等级",
         ("职称",),
-        parse=_code_parser(codes.TITLE_LEVEL),
+        parse=code_parser(codes.TITLE_LEVEL),
         choices=_labels(codes.TITLE_LEVEL),
         width=10,
     ),
@@ -317,7 +208,7 @@ COLUMNS = [
         "skill_level",
         "技能等级",
         ("职业技能等级",),
-        parse=_code_parser(codes.SKILL_LEVEL),
+        parse=code_parser(codes.SKILL_LEVEL),
         choices=_labels(codes.SKILL_LEVEL),
         width=12,
     ),
@@ -332,7 +223,7 @@ COLUMNS = [
         "source",
         "来源",
         ("人才来源",),
-        parse=_choice_parser(Source, "来源"),
+        parse=choice_parser(Source, "来源"),
         choices=[str(c.label) for c in Source],
         width=8,
     ),
@@ -340,7 +231,7 @@ COLUMNS = [
         "status",
         "状态",
         ("人员状态",),
-        parse=_choice_parser(PersonStatus, "状态"),
+        parse=choice_parser(PersonStatus, "状态"),
         choices=[str(c.label) for c in PersonStatus],
         width=8,
     ),
@@ -400,7 +291,7 @@ def new_person_values(name: str, parsed: IdNumber, **fields: Any) -> dict[str, A
 STORED = ["pk", "id_number", "phone", "home_org_id", "work_org_id", *PLAIN]
 
 
-def _stored(column: str, keys: list[Any]) -> Iterator[dict[str, Any]]:
+def stored_people(column: str, keys: list[Any]) -> Iterator[dict[str, Any]]:
     """{STORED field: value} of each Person whose `column` is one of `keys` — what a row is
     compared with. In plain SQL: the ORM spends more on 5,000 IN parameters than the database
     does on the lookup."""
@@ -462,8 +353,8 @@ class PersonSheet(Sheet):
             v["id_number"].number for _n, v in rows if not isinstance(v["id_number"], Masked)
         ]
         pks = [v.get("person_no") for _n, v in rows if v.get("person_no")]
-        existing = {row["id_number"]: row for row in _stored("id_number", numbers)}
-        by_pk = {row["pk"]: row for row in _stored(Person._meta.pk.column, pks)}
+        existing = {row["id_number"]: row for row in stored_people("id_number", numbers)}
+        by_pk = {row["pk"]: row for row in stored_people(Person._meta.pk.column, pks)}
         if existing or by_pk:
             ids = [r["pk"] for r in (*existing.values(), *by_pk.values())]
             cats: dict[int, list[int]] = {}

@@ -25,12 +25,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from rencai.imports.cells import Masked, choice_parser, parse_id, parse_text
 from rencai.imports.dates import DateError, parse_date
 from rencai.imports.reader import cell_text
 from rencai.imports.sheets import NEW, UNCHANGED, UPDATED, CellError, Column, RowPlan, Sheet
 from rencai.listing import filtered
+from rencai.orgs.resolve import UnitResolver
 from rencai.people.models import Person
-from rencai.people.sheets import Masked, UnitResolver, _choice_parser, parse_id, parse_text
 from rencai.records.forms import is_editable_list, unit_ids_editable_by
 from rencai.standards.idnumber import IdNumber, mask_id_number
 from rencai.standards.text import fold
@@ -45,7 +46,7 @@ def text(limit: int) -> Callable[[Any, Any], str]:
 
 def choice(choices: Any, label: str) -> Callable[[Any, Any], str]:
     """One of a model's choices, by its label (or stored value)."""
-    return _choice_parser(choices, label)
+    return choice_parser(choices, label)
 
 
 def integer(raw: Any, ctx: Any) -> int:

@@ -29,11 +29,12 @@ from rest_framework.exceptions import ValidationError
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
+from rencai.imports.cells import Masked
 from rencai.imports.sheets import NEW, UNCHANGED, UPDATED, RowPlan, register
 from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
+from rencai.orgs.resolve import UnitResolver
 from rencai.people.models import Person
-from rencai.people.sheets import Masked, UnitResolver
 from rencai.records.api import RecordSerializer, record_viewset
 from rencai.records.forms import (
     NOT_IN_REGISTER,

@@ -34,9 +34,10 @@ from rest_framework.exceptions import ValidationError
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
+from rencai.imports.cells import parse_text
 from rencai.imports.reader import cell_text
 from rencai.imports.sheets import NEW, UNCHANGED, UPDATED, CellError, Column, RowPlan, register
-from rencai.people.sheets import UnitResolver
+from rencai.orgs.resolve import UnitResolver
 from rencai.records.api import RecordSerializer, record_viewset
 from rencai.records.forms import RecordForm, unit_ids_editable_by
 from rencai.records.sheets import (
@@ -199,15 +200,7 @@ def multiline(raw: Any) -> str:
 
 
 def multiline_text(limit: int):
-    def parse(raw: Any, ctx: Any) -> str:
-        value = multiline(cell_text(raw))
-        if len(value) > limit:
-            raise CellError(
-                gettext("不能超过 %(n)d 个字，实际 %(m)d 个字") % {"n": limit, "m": len(value)}
-            )
-        return value
-
-    return parse
+    return parse_text(limit, clean=lambda raw: multiline(cell_text(raw)))
 
 
 def area(suffixes: tuple[str, ...]):

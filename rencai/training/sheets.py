@@ -17,21 +17,18 @@ from django.utils.translation import gettext as _
 
 from rencai.accounts import roles
 from rencai.audit.bulk import BulkWriter
+from rencai.imports.cells import Masked, code_parser, parse_id, parse_text
 from rencai.imports.sheets import NEW, UNCHANGED, CellError, Column, RowPlan, Sheet
+from rencai.orgs.resolve import UnitResolver
 from rencai.people.bulk import PersonBulkWriter
 from rencai.people.choices import PersonStatus, Source
 from rencai.people.models import Person
 from rencai.people.sheets import (
-    Masked,
-    UnitResolver,
-    _code_parser,
-    _stored,
     gender_problem,
     new_person_values,
-    parse_id,
     parse_name,
     parse_phone,
-    parse_text,
+    stored_people,
 )
 from rencai.records.sheets import RecordColumn, RecordSheet, day, decimal, named, text, unit_column
 from rencai.standards import codes
@@ -45,7 +42,7 @@ COLUMNS = [
         "gender",
         "性别",
         (),
-        parse=_code_parser(codes.GENDER),
+        parse=code_parser(codes.GENDER),
         choices=["男", "女"],
         width=6,
         help="可不填；填写时须与身份证号一致",
@@ -124,7 +121,7 @@ class AttendanceSheet(Sheet):
         numbers = [
             v["id_number"].number for _n, v in rows if not isinstance(v["id_number"], Masked)
         ]
-        stored = {row["id_number"]: row["pk"] for row in _stored("id_number", numbers)}
+        stored = {row["id_number"]: row["pk"] for row in stored_people("id_number", numbers)}
         for number, values in rows:
             parsed = values["id_number"]
             if isinstance(parsed, Masked):

@@ -37,7 +37,7 @@ from rencai.imports.reader import cell_text
 from rencai.imports.sheets import CellError, register
 from rencai.orgs.choices import OrgKind
 from rencai.orgs.models import OrgUnit
-from rencai.people.sheets import UnitResolver
+from rencai.orgs.resolve import UnitResolver
 from rencai.records.api import RecordSerializer, record_viewset
 from rencai.records.forms import OUTSIDE, RecordForm, unit_ids_editable_by
 from rencai.records.sheets import (
