@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
+from django.db import models
 from django.utils.functional import Promise
 
 MODULE = "domain"  # each domain app's `<app>/domain.py` holds `DOMAIN`
@@ -61,6 +62,10 @@ class Domain:
     root_urls: str = ""  # a URL module mounted at the site root, without a namespace (工作台)
     api_routes: Callable[[], Iterable[Route]] = tuple  # a function giving the routes
     sheets: tuple[str, ...] = ()  # modules holding the domain's import sheets
+    # the register's person ("app_label.Model"), whom records name (records engine): one domain
+    person_model: str = ""
+    # a list filtered by `?org=<unit id>`: the org tree's 查看 link (人员) goes there
+    unit_list: str = ""
 
 
 @cache
@@ -82,6 +87,19 @@ def menu_entries(spine: Iterable[MenuEntry] = ()) -> list[MenuEntry]:
     """The domains' menu entries and the spine's own, in menu order."""
     entries = [entry for domain in domains() for entry in domain.menu]
     return sorted([*entries, *spine], key=lambda entry: entry.order)
+
+
+@cache
+def person_model() -> type[models.Model]:
+    """The person model records link to (`Domain.person_model`), like Django's AUTH_USER_MODEL:
+    the records engine asks for it instead of importing a domain."""
+    (label,) = [d.person_model for d in domains() if d.person_model]
+    return apps.get_model(label)
+
+
+def unit_list() -> str:
+    """The URL name of the list of a unit's people (`Domain.unit_list`), or ''."""
+    return next((d.unit_list for d in domains() if d.unit_list), "")
 
 
 def api_routes() -> list[Route]:

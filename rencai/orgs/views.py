@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from rencai import domains
 from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.imports.engine import Importer, ImportFailed
@@ -43,6 +44,7 @@ def tree(request: HttpRequest) -> HttpResponse:
             "root_level": request.user.org.level,
             "can_manage": roles.manages_orgs(request.user),
             "show_retired": bool(request.GET.get("retired")),
+            "unit_list": domains.unit_list(),
         },
     )
 

@@ -26,4 +26,6 @@ DOMAIN = Domain(
     root_urls="rencai.people.home_urls",
     api_routes=api_routes,
     sheets=("rencai.people.sheets",),
+    person_model="people.Person",
+    unit_list="people:list",
 )

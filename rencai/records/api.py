@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rencai.api import AttributedMixin, ReadsRecords
+from rencai.domains import person_model
 from rencai.orgs.models import OrgUnit
-from rencai.people.models import Person
 from rencai.records.forms import TEXT_MAX_LENGTH, is_editable_list, write_refusal
 from rencai.records.versions import VersionedViewSet
 
@@ -51,8 +51,8 @@ class RecordSerializer(LimitedTextSerializer):
             current = getattr(instance, f"{name}_id", None) if instance else None
             if related is OrgUnit:
                 target.queryset = OrgUnit.objects.assignable_by(user, keep=(current,))
-            elif related is Person:
-                target.queryset = Person.objects.visible_to(user)
+            elif related is person_model():
+                target.queryset = related.objects.visible_to(user)
             elif is_editable_list(related):
                 target.queryset = related.objects.filter(
                     models.Q(is_active=True) | models.Q(pk=current or 0)
@@ -107,7 +107,7 @@ def record_viewset(
     persons = [
         f.name
         for f in model._meta.fields
-        if f.is_relation and f.related_model is Person and f.name in fields
+        if f.is_relation and f.related_model is person_model() and f.name in fields
     ]
     declared = {**person_names(*persons), **(extra or {})}
     shown = ["id", *fields, *declared, *base._declared_fields]

@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts import roles
+from rencai.domains import person_model
 from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
-from rencai.people.models import Person
 from rencai.records.versions import VersionedForm
 from rencai.standards.idnumber import parse_id_number
 from rencai.standards.text import StandardError
@@ -36,14 +36,14 @@ def limit_text(field: forms.Field) -> forms.Field:
     return field
 
 
-def person_by_id(user: Any, raw: str, missing: str = NOT_IN_REGISTER) -> Person:
+def person_by_id(user: Any, raw: str, missing: str = NOT_IN_REGISTER) -> models.Model:
     """The Person of the register `user` sees whose ID number `raw` is (written as offices write
     it), or a ValidationError saying why there is none."""
     try:
         number = parse_id_number(raw).number
     except StandardError as exc:
         raise forms.ValidationError(exc.message) from exc
-    person = Person.objects.visible_to(user).filter(id_number=number).first()
+    person = person_model().objects.visible_to(user).filter(id_number=number).first()
     if person is None:
         raise forms.ValidationError(missing)
     return person
@@ -130,7 +130,7 @@ class RecordForm(VersionedForm, forms.ModelForm):
             scoped = unit_choice_field(units, field.label, required=field.required)
             scoped.help_text = field.help_text
             self.fields[name] = scoped
-        elif related is Person:
+        elif related is person_model():
             self.fields[name] = self._person_field(name, field)
         elif is_editable_list(related):
             field.queryset = related.objects.filter(Q(is_active=True) | Q(pk=current or 0))
@@ -170,7 +170,7 @@ class RecordForm(VersionedForm, forms.ModelForm):
                 self.add_error(name, _("不能为负数"))
         return data
 
-    def _person(self, name: str, raw: str) -> Person | None:
+    def _person(self, name: str, raw: str) -> models.Model | None:
         try:
             return person_by_id(self.user, raw)
         except forms.ValidationError as exc:

@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rencai.audit.models import AuditAction, AuditEvent
-from rencai.people.models import Person
+from rencai.domains import person_model
 
 CHANGES = (AuditAction.CREATE, AuditAction.UPDATE)  # a reveal or an export changes nothing
 CONFLICT = gettext_lazy("此记录已被他人修改，您的修改未保存。请核对下列他人保存的值后重新编辑。")
@@ -94,7 +94,7 @@ def display(value: Any) -> str:
         return format(value.normalize(), "f")
     if isinstance(value, models.QuerySet | list | tuple | set):
         return "、".join(sorted(display(v) for v in value)) or "—"
-    if isinstance(value, Person):
+    if isinstance(value, person_model()):
         return value.name
     return str(value)
 

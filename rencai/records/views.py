@@ -26,8 +26,8 @@ from django_filters import FilterSet
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
+from rencai.domains import person_model
 from rencai.listing import filtered, page_of
-from rencai.people.models import Person
 from rencai.records.forms import RecordForm
 from rencai.records.versions import display, saved_checked
 
@@ -152,7 +152,8 @@ class RecordViews:
     def cells(self, request: HttpRequest, records: list[Any], shows: Sequence[Show]) -> list:
         people = [s.of(r) for r in records for s in shows if s.link == PERSON]
         openable = set(
-            Person.objects.visible_to(request.user)
+            person_model()
+            .objects.visible_to(request.user)
             .filter(pk__in={p.pk for p in people if p is not None})
             .values_list("pk", flat=True)
         )
