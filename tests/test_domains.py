@@ -20,9 +20,6 @@ DOMAIN_URL_NAME = re.compile(rf"^({ANY_DOMAIN}):")
 # Spine files that still name a domain, each with the issue-11 item that removes it. The test
 # fails when one is fixed and still listed, so the list only shrinks.
 STILL_NAMING = {
-    # Person and the people sheet's cell parsers: item 3 moves the parsers to the import engine,
-    # and Person can then come from domains.person_model() as in the rest of records/
-    "records/sheets.py": "rencai.people",
     # `rencai export persons --category`: the sheet declares its options (item 4)
     "imports/command_line.py": "rencai.people",
 }

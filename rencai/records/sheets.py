@@ -25,13 +25,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from rencai.domains import person_model
 from rencai.imports.cells import Masked, choice_parser, parse_id, parse_text
 from rencai.imports.dates import DateError, parse_date
 from rencai.imports.reader import cell_text
 from rencai.imports.sheets import NEW, UNCHANGED, UPDATED, CellError, Column, RowPlan, Sheet
 from rencai.listing import filtered
 from rencai.orgs.resolve import UnitResolver
-from rencai.people.models import Person
 from rencai.records.forms import is_editable_list, unit_ids_editable_by
 from rencai.standards.idnumber import IdNumber, mask_id_number
 from rencai.standards.text import fold
@@ -150,7 +150,7 @@ def person_columns(attname: str, label: str, *, required: bool = True) -> list[R
     ]
 
 
-def _id_cell(p: Person | None, reveal: bool) -> str:
+def _id_cell(p: models.Model | None, reveal: bool) -> str:
     if p is None:
         return ""
     return p.id_number if reveal else p.masked_id_number
@@ -253,7 +253,7 @@ class RecordSheet(Sheet):
         }
         numbers = [i.number for i, _name in wanted if isinstance(i, IdNumber)]
         names = [name for i, name in wanted if isinstance(i, Masked) and name]
-        visible = Person.objects.visible_to(ctx.user)
+        visible = person_model().objects.visible_to(ctx.user)
         by_number = dict(visible.filter(id_number__in=numbers).values_list("id_number", "pk"))
         by_number_name = dict(visible.filter(id_number__in=numbers).values_list("pk", "name"))
         by_mask: dict[tuple[str, str], list[int]] = {}
