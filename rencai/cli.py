@@ -1,5 +1,5 @@
-"""The `rencai` command: demo, serve, migrate, check, createuser, token, import/export, backup,
-restore, audit (and `manage` for the rest).
+"""The `rencai` command: demo, serve, migrate, check, createuser, token, sheets, import/export/
+template (with each sheet's own flags), backup, restore, audit (and `manage` for the rest).
 
 Configuration comes only from RENCAI_* environment variables (see settings.py); a bad value
 stops here with a message that names it.
@@ -121,7 +121,28 @@ def run_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+SHEET_COMMANDS = ("import", "export")
+# Flags of `rencai import|export` that take a value (stage one skips them to find the sheet)
+_VALUED_FLAGS = ("--as", "--errors")
+
+
+def _sheet_named(argv: Sequence[str]) -> tuple[str, str] | None:
+    """Stage one of parsing `rencai import|export SHEET …`: (command, sheet), so that stage two
+    can parse the sheet's own flags (`--program`, `--round --unit`…) as declared by the sheet."""
+    if len(argv) < 2 or argv[0] not in SHEET_COMMANDS:
+        return None
+    words = iter(argv[1:])
+    for word in words:
+        if word in _VALUED_FLAGS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return argv[0], word
+    return None
+
+
+def build_parser(sheet: tuple[str, str] | None = None) -> argparse.ArgumentParser:
+    """The whole command; with `sheet` (command, sheet name; Django set up) that command also
+    takes the sheet's own flags."""
     parser = argparse.ArgumentParser(prog="rencai", description="人才工作管理平台")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -150,7 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="打印账号的 API 令牌")
     token.add_argument("username")
 
-    imp = sub.add_parser("import", help="导入 Excel/CSV：人员（persons）或组织（orgs）")
+    sub.add_parser("sheets", help="列出所有表：表名、名称、可导入的角色、表自带的选项")
+
+    imp = sub.add_parser(
+        "import",
+        help="导入 Excel/CSV 到某张表（表名见 rencai sheets）",
+        epilog="各表自带的选项（如 attendance 的 --program）见 rencai import 表名 --help",
+    )
     imp.add_argument("sheet")
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
@@ -159,12 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--as", dest="as_user", metavar="USERNAME", help="以该账号的身份和管辖范围导入"
     )
 
-    exp = sub.add_parser("export", help="导出为 Excel（与模板同列，可再导入）")
+    exp = sub.add_parser(
+        "export",
+        help="导出为 Excel（与模板同列，可再导入）",
+        epilog="各表自带的选项（如 persons 的 --org、--category）见 rencai export 表名 --help",
+    )
     exp.add_argument("sheet")
     exp.add_argument("out")
-    exp.add_argument("--org", help="组织路径，如 示范县/城关镇")
-    exp.add_argument("--category", help="人才类别名称")
     exp.add_argument("--as", dest="as_user", metavar="USERNAME")
+    if sheet is not None:
+        from rencai.imports.command_line import add_sheet_options
+
+        add_sheet_options({"import": imp, "export": exp}[sheet[0]], sheet[1], sheet[0])
 
     tpl = sub.add_parser("template", help="下载空白导入模板")
     tpl.add_argument("sheet")
@@ -190,8 +223,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = build_parser().parse_args(argv)
-    _setup()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    sheet = _sheet_named(argv)
+    if sheet is not None:
+        _setup()  # the sheet registry is filled as the apps load
+    args = build_parser(sheet).parse_args(argv)
+    if sheet is None:
+        _setup()
     from django.core.management.base import CommandError
 
     try:
@@ -219,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
         elif args.command == "token":
             _call("token", args.username)
-        elif args.command in ("import", "export", "template"):
+        elif args.command in ("sheets", "import", "export", "template"):
             from rencai.imports import command_line
 
             raise SystemExit(getattr(command_line, f"run_{args.command}")(args))

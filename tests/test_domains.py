@@ -19,10 +19,7 @@ DOMAIN_URL_NAME = re.compile(rf"^({ANY_DOMAIN}):")
 
 # Spine files that still name a domain, each with the issue-11 item that removes it. The test
 # fails when one is fixed and still listed, so the list only shrinks.
-STILL_NAMING = {
-    # `rencai export persons --category`: the sheet declares its options (item 4)
-    "imports/command_line.py": "rencai.people",
-}
+STILL_NAMING: dict[str, str] = {}
 
 
 def _spine_files() -> list[Path]:

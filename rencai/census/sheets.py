@@ -13,12 +13,14 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.accounts import roles
 from rencai.census import actions
 from rencai.census.choices import DemandLevel
 from rencai.census.models import CensusRound, CensusUnit, Demand
 from rencai.imports.cells import choice_parser, parse_text
+from rencai.imports.options import IMPORT, OptionError, SheetOption
 from rencai.imports.reader import cell_text
 from rencai.imports.sheets import (
     CONFLICT,
@@ -45,6 +47,53 @@ def _option_id(params: Any, key: str) -> int:
     if not value.isdigit():
         raise Http404
     return int(value)
+
+
+def _round_option(user: Any, text: str, resolved: dict[str, Any]) -> dict[str, Any]:
+    """`--round 3` or `--round 2025`: a census round the user sees, by id or year, passed as the
+    census pages pass ?census_round= to the upload page."""
+    rounds = CensusRound.objects.visible_to(user)
+    text = text.strip()
+    found = list(rounds.filter(pk=int(text))) if text.isdigit() else []
+    if not found and text.isdigit():
+        found = list(rounds.filter(year=int(text)).select_related("org")[:10])
+    if not found:
+        raise OptionError(
+            _("找不到普查轮次“%(t)s”（填编号或年度），或不在您的管辖范围内") % {"t": text}
+        )
+    if len(found) > 1:
+        raise OptionError(
+            _("%(t)s 年有多轮普查，请改用编号：%(ids)s")
+            % {"t": text, "ids": "、".join(f"{r.pk}（{r.org.name}）" for r in found)}
+        )
+    return {"census_round": found[0].pk}
+
+
+def _unit_option(user: Any, text: str, resolved: dict[str, Any]) -> dict[str, Any]:
+    """`--unit 示范县/城关镇`: the reporting unit of the round named by --round, by its path."""
+    if "census_round" not in resolved:
+        raise OptionError(_("请同时用 --round 指定普查轮次"))
+    org = OrgUnit.objects.by_path_text(text)
+    unit = (
+        CensusUnit.objects.visible_to(user)
+        .filter(round_id=resolved["census_round"], org=org)
+        .first()
+        if org is not None
+        else None
+    )
+    if unit is None:
+        raise OptionError(_("“%(t)s”不是本轮普查的报送单位，或不在您的管辖范围内") % {"t": text})
+    return {"census_unit": unit.pk}
+
+
+ROUND_OPTION = SheetOption(
+    "round",
+    gettext_lazy("普查轮次的编号或年度（必填）"),
+    _round_option,
+    commands=(IMPORT,),
+    required_for=(IMPORT,),
+    metavar="轮次",
+)
 
 
 # -- 普查名册 ------------------------------------------------------------------------------------
@@ -139,6 +188,18 @@ ROSTER_SHEET = CensusRosterSheet(
         *PERSON_SHEET.instructions,
         "本表为人才普查名册：已由其他单位登记的人员不会被修改，记为“冲突”交县人才办处理，"
         "其余人员照常导入。",
+    ],
+    command_options=[
+        ROUND_OPTION,
+        SheetOption(
+            "unit",
+            gettext_lazy("报送单位的组织路径，如 示范县/城关镇（必填）"),
+            _unit_option,
+            commands=(IMPORT,),
+            required_for=(IMPORT,),
+            metavar="组织路径",
+        ),
+        *PERSON_SHEET.command_options,
     ],
 )
 
@@ -292,4 +353,5 @@ DEMAND_SHEET = DemandSheet(
         "再次导入时，已有的需求按本表更新人数，不会重复登记。",
         "单位须在您的管辖范围内；整张表全部正确才会导入。",
     ],
+    command_options=[ROUND_OPTION],
 )

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rencai.imports.options import SheetOption
 from rencai.standards.text import fold
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
@@ -68,6 +69,8 @@ class Sheet:
     columns: list[Column]
     key_column: str  # the column whose value identifies a record
     instructions: list[str] = field(default_factory=list)
+    # The `--flags` of `rencai import|export` for this sheet (imports/options.py)
+    command_options: list[SheetOption] = field(default_factory=list)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -88,6 +91,10 @@ class Sheet:
         for `user`: raise Http404 or PermissionDenied for options the user may not use. Most
         sheets take none."""
         return {}
+
+    def options_for(self, command: str) -> list[SheetOption]:
+        """The options `rencai import` or `rencai export` (`command`) takes for this sheet."""
+        return [o for o in self.command_options if command in o.commands]
 
     def options_label(self, options: dict[str, Any]) -> str:
         """What a job's options stand for, shown on its pages (e.g. 2025年人才资源普查 · 城关镇)."""

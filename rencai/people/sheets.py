@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.accounts import roles
 from rencai.imports.cells import (
@@ -24,6 +25,7 @@ from rencai.imports.cells import (
     parse_partial_date,
     parse_text,
 )
+from rencai.imports.options import EXPORT, OptionError, SheetOption, unit_option
 from rencai.imports.reader import cell_text
 from rencai.imports.sheets import NEW, UNCHANGED, UPDATED, CellError, Column, RowPlan, Sheet
 from rencai.orgs.models import OrgUnit
@@ -557,6 +559,26 @@ class PersonSheet(Sheet):
             ]
 
 
+def _category_option(user: Any, text: str, resolved: dict[str, Any]) -> dict[str, Any]:
+    """`--category 农村实用人才`: the list page's 人才类别 filter, by the category's name."""
+    category = TalentCategory.objects.filter(name=text.strip()).first()
+    if category is None:
+        raise OptionError(_("找不到人才类别“%(t)s”") % {"t": text})
+    return {"category": category.pk}
+
+
+# `rencai export persons --org 示范县/城关镇 --category 农村实用人才`
+PERSON_OPTIONS = [
+    unit_option(),
+    SheetOption(
+        "category",
+        gettext_lazy("人才类别名称"),
+        _category_option,
+        commands=(EXPORT,),
+        metavar="类别",
+    ),
+]
+
 PERSON_SHEET = PersonSheet(
     name="persons",
     title="人员信息表",
@@ -568,4 +590,5 @@ PERSON_SHEET = PersonSheet(
         "身份证号、手机号码两列须为文本格式：Excel 会把 18 位数字存成科学计数法并丢失末几位。",
         "整张表全部正确才会导入；有错误时不写入任何数据，并给出错误明细表。",
     ],
+    command_options=PERSON_OPTIONS,
 )

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from rencai.domains import person_model
 from rencai.imports.cells import Masked, choice_parser, parse_id, parse_text
 from rencai.imports.dates import DateError, parse_date
+from rencai.imports.options import EXPORT, SheetOption, unit_option
 from rencai.imports.reader import cell_text
 from rencai.imports.sheets import NEW, UNCHANGED, UPDATED, CellError, Column, RowPlan, Sheet
 from rencai.listing import filtered
@@ -203,6 +204,14 @@ class RecordSheet(Sheet):
     filterset: Any = None  # the list page's FilterSet: an export holds what the list shows
     key: tuple[str, ...] = ()  # attnames that identify a record among the importer's
     related: tuple[str, ...] = ()  # select_related for exports
+
+    def options_for(self, command: str) -> list[SheetOption]:
+        """The declared options, and `--org` for an export when the list page filters by unit."""
+        declared = super().options_for(command)
+        base_filters = getattr(self.filterset, "base_filters", {})
+        if command == EXPORT and "org" in base_filters and all(o.flag != "org" for o in declared):
+            declared.append(unit_option())
+        return declared
 
     @property
     def setters(self) -> list[RecordColumn]:

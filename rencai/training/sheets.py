@@ -14,10 +14,12 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.accounts import roles
 from rencai.audit.bulk import BulkWriter
 from rencai.imports.cells import Masked, code_parser, parse_id, parse_text
+from rencai.imports.options import EXPORT, IMPORT, SheetOption, by_id_or_name
 from rencai.imports.sheets import NEW, UNCHANGED, CellError, Column, RowPlan, Sheet
 from rencai.orgs.resolve import UnitResolver
 from rencai.people.bulk import PersonBulkWriter
@@ -216,6 +218,12 @@ class LedgerWriter(BulkWriter):
         return self.prefix + self.names[values["person_id"]]
 
 
+def _program_option(user: Any, text: str, resolved: dict[str, Any]) -> dict[str, Any]:
+    """`--program 12` or `--program 肉牛养殖技术培训`: a program the user sees, passed as the
+    upload page's ?program= is (whether they may import into it is `upload_options`' question)."""
+    return {"program": by_id_or_name(TrainingProgram.objects.visible_to(user), text).pk}
+
+
 ATTENDANCE_SHEET = AttendanceSheet(
     name="attendance",
     title="培训签到表",
@@ -226,6 +234,16 @@ ATTENDANCE_SHEET = AttendanceSheet(
         "人才库中还没有的学员按本表登记入库；已在库的学员信息不会被本表修改。",
         "同一学员在本表中出现两次将被拒绝；已在本班次台账中的学员记为“未变”，重复导入不会重复计数。",
         "身份证号码、联系方式两列须为文本格式。整张表全部正确才会导入。",
+    ],
+    command_options=[
+        SheetOption(
+            "program",
+            gettext_lazy("培训班次的编号或名称（导入时必填）"),
+            _program_option,
+            commands=(IMPORT, EXPORT),
+            required_for=(IMPORT,),
+            metavar="班次",
+        )
     ],
 )
 
