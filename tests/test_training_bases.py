@@ -10,7 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 
 from rencai.audit.models import AuditAction, AuditEvent
 from rencai.imports.sheets import CellError
-from rencai.training.bases import describe, parse_livestock_text
+from rencai.training.bases import describe
+from rencai.training.bases_livestock import parse_livestock_text
 from rencai.training.models import (
     Inspection,
     Livestock,

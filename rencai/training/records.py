@@ -1,9 +1,18 @@
 """The record modules of 育, each declaring its pages (`VIEWS`), import sheets (registered when
 the module is imported) and API routes (`ROUTES`): the URLconf and the API router read them here."""
 
-from rencai.training import api, arts, bases, entities, outcomes, targets
+from rencai.training import (
+    api,
+    arts,
+    bases,
+    entities,
+    inspections,
+    inspections_sheet,  # noqa: F401 -- registers the 督导检查 sheet
+    outcomes,
+    targets,
+)
 
-MODULES = (targets, bases, outcomes, entities, arts)
+MODULES = (targets, bases, inspections, outcomes, entities, arts)
 
 
 def views() -> list:
