@@ -1,46 +1,36 @@
-"""培训成效 (Outcome), 名师带徒 (Mentorship) and 储备 (PoolMembership) through the web, the import
-engine and the API, each scoped, masked and audited like the people register.
+"""培训成效 (Outcome) through the web, the import engine and the API, scoped, masked and audited
+like the people register; 名师带徒 is in mentorships.py, 储备 in pool_members.py.
 
 Decisions this module makes (and its tests hold):
 
-- 培训成效: recognition as a 新型职业农民 is also a certificate in the register, so such an outcome
+- recognition as a 新型职业农民 is also a certificate in the register, so such an outcome
   always goes through `actions.record_outcome` (which creates the 高素质农民认定 Qualification with
   its grade) — from the page, an import row or the API alike. Editing keeps the Qualification in
   step (person, grade, date = 发证日期); changing the kind away from 认定新型职业农民 deletes it;
   deleting the outcome deletes it too (it exists only because of the outcome). A grade given
   for any other kind is an error rather than silently dropped.
 - 来源培训 in a sheet is written by name; where names repeat, as 名称（开始日期）, and where even
-  that repeats, as 主办单位/名称（开始日期）. Exports write the shortest form that is unique.
-- 名师带徒: master and apprentice are two people; the end date is not before the start, and a
-  pairing marked 已出师 or 已终止 has an end date.
-- 储备: a person is in a pool once while 在库; 出库 (an action on the detail page) needs a date
-  (not before entry) and a reason; an exited membership stays as history and the person may be
-  entered again. An 在库 membership carries no exit date or reason."""
+  that repeats, as 主办单位/名称（开始日期）. Exports write the shortest form that is unique."""
 
-import copy
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import URLPattern, path, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from rencai.accounts import roles
-from rencai.accounts.access import allow
 from rencai.imports.dates import DateError, parse_date
 from rencai.imports.reader import cell_text
 from rencai.imports.sheets import UNCHANGED, UPDATED, CellError, RowPlan, register
@@ -48,7 +38,7 @@ from rencai.orgs.models import OrgUnit
 from rencai.people.choices import QUALIFICATION_LEVELS, QualificationKind
 from rencai.people.models import Qualification
 from rencai.records.api import RecordSerializer, record_viewset
-from rencai.records.forms import RecordForm, placing_units
+from rencai.records.forms import RecordForm
 from rencai.records.sheets import (
     RecordColumn,
     RecordContext,
@@ -56,34 +46,27 @@ from rencai.records.sheets import (
     choice,
     day,
     labels_of,
-    named,
-    person,
     person_columns,
     text,
 )
 from rencai.records.versions import saved_checked
 from rencai.records.views import PERSON, RECORD, Cell, RecordViews, Show
-from rencai.standards.idnumber import mask_id_number
 from rencai.standards.text import fold
 from rencai.training import figures
 from rencai.training.actions import record_outcome
-from rencai.training.choices import MembershipStatus, MentorshipStatus, OutcomeKind
+from rencai.training.choices import OutcomeKind
 from rencai.training.filters import FigureFilterSet, UnitFilter
 from rencai.training.models import (
     Attendance,
-    Mentorship,
     Outcome,
-    Pool,
-    PoolMembership,
     TrainingProgram,
 )
+from rencai.training.rules import MaskedKeys
 from rencai.widgets import DatePicker
 
 NAV = "training/_nav_include.html"
 GRADES: tuple[str, ...] = QUALIFICATION_LEVELS[QualificationKind.FARMER]
 PROGRAM = "program"  # a Show link: to the program's page, when the user may open it
-
-Problems = list[tuple[str, str]]  # (model field name, Chinese message)
 
 
 # --- shared rules -------------------------------------------------------------------------------
@@ -100,45 +83,6 @@ def grade_problem(kind: str | None, grade: str | None, *, has_grade: bool) -> st
     elif grade:
         return _t("只有“认定新型职业农民”填写等级")
     return ""
-
-
-def mentorship_problems(record: Mentorship) -> Problems:
-    """名师带徒's rules beyond the database's: two people, dates in order, an end to a finished
-    pairing."""
-    found: Problems = []
-    if record.master_id and record.master_id == record.apprentice_id:
-        found.append(("apprentice", _t("师傅和徒弟不能是同一人")))
-    if record.start_date and record.end_date and record.end_date < record.start_date:
-        found.append(("end_date", _t("结束日期不能早于开始日期")))
-    elif record.status != MentorshipStatus.ONGOING and not record.end_date:
-        found.append(("end_date", _t("已出师或已终止的须填写结束日期")))
-    return found
-
-
-def membership_problems(record: PoolMembership, *, others: bool = True) -> Problems:
-    """储备's rules: an exited membership has an exit date (not before entry) and a reason; an
-    active one has neither; a person is in a pool once while active (checked against the stored
-    memberships unless `others` is False)."""
-    found: Problems = []
-    if record.status == MembershipStatus.EXITED:
-        if not record.exited_on:
-            found.append(("exited_on", _t("出库须填写出库日期")))
-        elif record.entered_on and record.exited_on < record.entered_on:
-            found.append(("exited_on", _t("出库日期不能早于入库日期")))
-        if not (record.exit_reason or "").strip():
-            found.append(("exit_reason", _t("出库须填写原因")))
-    else:
-        if record.exited_on:
-            found.append(("exited_on", _t("在库人员不应填写出库日期（出库请将状态改为“已出库”）")))
-        if (record.exit_reason or "").strip():
-            found.append(("exit_reason", _t("在库人员不应填写出库原因")))
-        if others and record.pool_id and record.person_id:
-            twins = PoolMembership.objects.filter(
-                pool_id=record.pool_id, person_id=record.person_id, status=MembershipStatus.ACTIVE
-            ).exclude(pk=record.pk)
-            if twins.exists():
-                found.append(("person", _t("该人员已在此储备库中（在库），不能重复入库")))
-    return found
 
 
 # --- 培训成效 and its qualification ------------------------------------------------------------
@@ -442,24 +386,6 @@ class OutcomeContext(RecordContext):
         return self._grades
 
 
-class MaskedKeys:
-    """Duplicate-row messages name people by masked ID number."""
-
-    columns: list
-    key: tuple[str, ...]
-
-    def key_label(self, key: Any) -> str:
-        by_attname = {getattr(c, "attname", ""): c for c in self.columns}
-        parts = []
-        for name, value in zip(self.key, key, strict=True):
-            column = by_attname.get(name)
-            label = column.label if column else name
-            if column is not None and column.parse is person and value and "*" not in str(value):
-                value = mask_id_number(str(value))
-            parts.append(f"{label} {value}")
-        return "，".join(parts)
-
-
 class OutcomeSheet(MaskedKeys, RecordSheet):
     """培训成效 rows, keyed by person + kind + date; 等级 makes (or updates) the certificate."""
 
@@ -565,433 +491,7 @@ OUTCOME_SHEET = register(
 )
 
 
-# --- 名师带徒 ----------------------------------------------------------------------------------
-
-
-class MentorshipFilter(FigureFilterSet):
-    craft = django_filters.CharFilter(label=_("技艺"), lookup_expr="icontains")
-    status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=MentorshipStatus.choices, empty_label=_("全部")
-    )
-    name = django_filters.CharFilter(label=_("师傅或徒弟姓名"), method="filter_name")
-    org = UnitFilter(label=_("所在单位"), method="filter_org")
-
-    class Meta(FigureFilterSet.Meta):
-        model = Mentorship
-        fields: list[str] = []
-
-    def filter_name(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(Q(master__name__icontains=value) | Q(apprentice__name__icontains=value))
-
-    def filter_org(self, qs: QuerySet, name: str, value: OrgUnit) -> QuerySet:
-        """Pairs whose master or apprentice lives in the unit or below it."""
-        units = OrgUnit.objects.subtree_ids(value)
-        return qs.filter(Q(master__home_org__in=units) | Q(apprentice__home_org__in=units))
-
-    def figure_rows(self, unit: OrgUnit, period: figures.Period) -> QuerySet:
-        return figures.mentorship_rows(unit, period)
-
-
-def _draft(form: forms.ModelForm, data: dict[str, Any]) -> Any:
-    """The record as the form's cleaned values would make it (for rules across fields)."""
-    record = copy.copy(form.instance)
-    for name in form._meta.fields:
-        if name not in data:
-            continue
-        value = data[name]
-        if value is None and record._meta.get_field(name).is_relation:
-            continue  # a person whose ID number was wrong: its own error says so
-        setattr(record, name, value)
-    return record
-
-
-def _add_problems(form: forms.Form, problems: Problems) -> None:
-    for name, message in problems:
-        if name not in form.errors:
-            form.add_error(name if name in form.fields else None, message)
-
-
-class MentorshipForm(RecordForm):
-    wide_fields = ("result",)
-
-    class Meta:
-        model = Mentorship
-        fields = ["master", "apprentice", "craft", "start_date", "end_date", "status", "result"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        _add_problems(self, mentorship_problems(_draft(self, data)))
-        return data
-
-
-class MentorshipViews(RecordViews):
-    model = Mentorship
-    slug = "mentorships"
-    filterset = MentorshipFilter
-    form = MentorshipForm
-    sheet = "mentorships"
-    nav_template = NAV
-    related = ("master", "apprentice")
-    ordering = ("-start_date", "-id")
-    columns = [
-        Show(_("技艺"), "craft", link=RECORD),
-        Show(_("师傅"), "master", link=PERSON),
-        Show(_("徒弟"), "apprentice", link=PERSON),
-        Show(_("开始日期"), "start_date"),
-        Show(_("结束日期"), "end_date"),
-        Show(_("状态"), "get_status_display"),
-        Show(_("成果"), "result"),
-    ]
-    fields = columns
-
-
-class MentorshipSheet(MaskedKeys, RecordSheet):
-    """名师带徒 rows, keyed by master + apprentice + craft; `mentorship_problems` first, so the
-    same person twice reads in Chinese rather than as the database constraint's name."""
-
-    def _problem(self, ctx: RecordContext, record: models.Model, pk: int | None):
-        record.pk = pk
-        labels = {c.attname.removesuffix("_id"): c.label for c in self.setters}
-        for name, message in mentorship_problems(record):
-            return labels.get(name, _t("整行")), message
-        return super()._problem(ctx, record, pk)
-
-
-MENTORSHIP_SHEET = register(
-    MentorshipSheet(
-        name="mentorships",
-        title="名师带徒",
-        model=Mentorship,
-        filterset=MentorshipFilter,
-        related=("master", "apprentice"),
-        key=("master_id", "apprentice_id", "craft"),
-        key_column="apprentice_id",
-        columns=[
-            *person_columns("master_id", "师傅"),
-            *person_columns("apprentice_id", "徒弟"),
-            RecordColumn(
-                "craft",
-                "技艺",
-                ("技艺项目", "传承技艺"),
-                required=True,
-                parse=text(100),
-                width=16,
-                attname="craft",
-            ),
-            RecordColumn(
-                "start_date",
-                "开始日期",
-                ("拜师日期",),
-                required=True,
-                parse=day,
-                attname="start_date",
-            ),
-            RecordColumn("end_date", "结束日期", ("出师日期",), parse=day, attname="end_date"),
-            RecordColumn(
-                "status",
-                "状态",
-                (),
-                parse=choice(MentorshipStatus, "状态"),
-                choices=labels_of(MentorshipStatus),
-                help="留空为“在带”",
-                attname="status",
-            ),
-            RecordColumn("result", "成果", (), parse=text(200), width=24, attname="result"),
-        ],
-        instructions=[
-            "一行一对师徒，以“师傅身份证号 + 徒弟身份证号 + 技艺”识别：已有的按本表更新"
-            "（空白单元格保留原值），没有的新增。",
-            "师傅和徒弟须为人才库中的两个不同人员，填写身份证号（导出的脱敏号码须与姓名一同保留）。",
-            "结束日期不能早于开始日期；“已出师”“已终止”须填写结束日期。",
-            "整张表全部正确才会导入。",
-        ],
-    )
-)
-
-
-# --- 储备 -------------------------------------------------------------------------------------
-
-
-class PoolMembershipFilter(django_filters.FilterSet):
-    pool = django_filters.ModelChoiceFilter(
-        label=_("储备库"), queryset=Pool.objects.all(), empty_label=_("全部")
-    )
-    status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=MembershipStatus.choices, empty_label=_("全部")
-    )
-    name = django_filters.CharFilter(
-        label=_("姓名"), field_name="person__name", lookup_expr="icontains"
-    )
-    org = UnitFilter(label=_("户籍所在单位"), field_name="person__home_org")
-
-    class Meta:
-        model = PoolMembership
-        fields: list[str] = []
-
-
-class PoolMembershipForm(RecordForm):
-    """Entering a person in a pool (and correcting it); 出库 is its own action. The exit date
-    and reason of an exited membership can be corrected here."""
-
-    class Meta:
-        model = PoolMembership
-        fields = ["person", "pool", "entered_on", "exited_on", "exit_reason"]
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any):
-        super().__init__(*args, user=user, **kwargs)
-        if self.instance.status != MembershipStatus.EXITED:
-            del self.fields["exited_on"], self.fields["exit_reason"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        _add_problems(self, membership_problems(_draft(self, data)))
-        return data
-
-
-class ExitForm(forms.Form):
-    exited_on = forms.DateField(label=_("出库日期"), widget=DatePicker())
-    exit_reason = forms.CharField(
-        label=_("出库原因"),
-        max_length=200,
-        error_messages={"required": _("请填写出库原因")},
-    )
-
-    def __init__(self, *args: Any, record: PoolMembership, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.record = record
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if not self.errors:
-            draft = copy.copy(self.record)
-            draft.status = MembershipStatus.EXITED
-            draft.exited_on, draft.exit_reason = data["exited_on"], data["exit_reason"].strip()
-            _add_problems(self, membership_problems(draft))
-        return data
-
-
-class PoolMembershipViews(RecordViews):
-    model = PoolMembership
-    slug = "pools"
-    filterset = PoolMembershipFilter
-    form = PoolMembershipForm
-    sheet = "pool_members"
-    nav_template = NAV
-    detail_template = "training/pools_detail.html"
-    related = ("pool", "person", "person__home_org")
-    ordering = ("pool__sort_order", "pool_id", "-entered_on", "-id")
-    columns = [
-        Show(_("储备库"), "pool", link=RECORD),
-        Show(_("人员"), "person", link=PERSON),
-        Show(_("户籍所在单位"), "person.home_org.name_path"),
-        Show(_("入库日期"), "entered_on"),
-        Show(_("状态"), "get_status_display"),
-        Show(_("出库日期"), "exited_on"),
-        Show(_("出库原因"), "exit_reason"),
-    ]
-    fields = columns
-
-    def urls(self) -> list[URLPattern]:
-        exit_view = allow(roles.edits_records)(self.exit_view)
-        return [*super().urls(), path("pools/<int:pk>/exit/", exit_view, name="pools_exit")]
-
-    def detail_context(self, request: HttpRequest, record: Any) -> dict[str, Any]:
-        history = (
-            self.visible(request)
-            .filter(pool_id=record.pool_id, person_id=record.person_id)
-            .exclude(pk=record.pk)
-            .order_by("-entered_on", "-id")
-        )
-        today = timezone.localdate()
-        return {
-            "exit_form": ExitForm(record=record, initial={"exited_on": today}),
-            "history": history,
-        }
-
-    def exit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """出库: status 已出库 with the date and the (required) reason."""
-        record = get_object_or_404(self.editable(request), pk=pk)
-        if request.method != "POST":
-            return redirect(self.url_name("detail"), pk=pk)
-        if record.status != MembershipStatus.ACTIVE:
-            messages.error(request, _t("该人员已出库，不能再次出库"))
-            return redirect(self.url_name("detail"), pk=pk)
-        form = ExitForm(request.POST, record=record)
-        if form.is_valid():
-            record.status = MembershipStatus.EXITED
-            record.exited_on = form.cleaned_data["exited_on"]
-            record.exit_reason = form.cleaned_data["exit_reason"].strip()
-            with transaction.atomic():
-                record.save()
-            messages.success(request, _t("已出库：%(name)s") % {"name": record})
-            return redirect(self.url_name("detail"), pk=pk)
-        return self.detail_view(request, pk, exit_form=form)
-
-
-@dataclass
-class PoolContext(RecordContext):
-    active_rows: dict[tuple[int, int], int] = field(default_factory=dict)
-    # row → ((pool, person), the stored membership it updates or None, status after the row)
-    rows: dict[int, tuple[tuple[int, int], int | None, str]] = field(default_factory=dict)
-
-
-class PoolSheet(MaskedKeys, RecordSheet):
-    """储备 rows, keyed by pool + person + entry date. "Once while active" is judged over the
-    batch: a sheet may exit a stored membership and enter the person again in the same upload
-    (exits are written first), but may not leave two 在库 memberships of one person in a pool."""
-
-    def context(self, user: Any, options: dict[str, Any]) -> PoolContext:
-        base = super().context(user, options)
-        return PoolContext(base.user, base.units, base.editable_units, base.model)
-
-    def _problem(self, ctx: RecordContext, record: models.Model, pk: int | None):
-        """The membership rules but the stored-twin one (judged in `plan`), the model's field
-        rules and the jurisdiction."""
-        record.pk = pk
-        record._state.adding = pk is None
-        labels = {c.attname.removesuffix("_id"): c.label for c in self.setters}
-        for name, message in membership_problems(record, others=False):
-            return labels.get(name, _t("整行")), message
-        try:
-            record.full_clean(validate_constraints=False)
-        except DjangoValidationError as exc:
-            for name, found in exc.message_dict.items():
-                return labels.get(name.removesuffix("_id"), _t("整行")), "；".join(found)
-        placed = placing_units(record, PoolMembership.objects.all().unit_fields)
-        if not set(placed) & ctx.editable_units:
-            return _t("整行"), _t("该记录不在您的管辖范围内")
-        return None
-
-    def _plan_row(self, ctx: PoolContext, number: int, values: dict[str, Any]):  # type: ignore[override]
-        plan = super()._plan_row(ctx, number, values)
-        if not isinstance(plan, RowPlan):
-            return plan
-        pair = (values["pool_id"], values["person_id"])
-        stored = self._existing(ctx).get((*pair, values["entered_on"]))
-        status = values.get("status") or (
-            stored[1]["status"] if stored else MembershipStatus.ACTIVE
-        )
-        if status == MembershipStatus.ACTIVE:
-            if pair in ctx.active_rows:
-                return (
-                    number,
-                    _t("状态"),
-                    _t("与第 %(n)d 行是同一人员在同一储备库的在库记录，只能有一条")
-                    % {"n": ctx.active_rows[pair]},
-                )
-            ctx.active_rows[pair] = number
-        ctx.rows[number] = (pair, stored[0] if stored else None, status)
-        return plan
-
-    def plan(self, ctx: PoolContext, rows: list[tuple[int, dict[str, Any]]]):  # type: ignore[override]
-        items = list(super().plan(ctx, rows))
-        mine = {i.row: ctx.rows.pop(i.row) for i in items if isinstance(i, RowPlan)}
-        touched = {stored for _pair, stored, _status in mine.values() if stored}
-        wanted = {pair for pair, _stored, status in mine.values() if status == "active"}
-        taken = {
-            (pool, member)
-            for pool, member in PoolMembership.objects.filter(
-                status=MembershipStatus.ACTIVE,
-                pool_id__in={p for p, _m in wanted},
-                person_id__in={m for _p, m in wanted},
-            )
-            .exclude(pk__in=touched)
-            .values_list("pool_id", "person_id")
-        }
-        for item in items:
-            if isinstance(item, RowPlan):
-                pair, _stored, status = mine[item.row]
-                if status == MembershipStatus.ACTIVE and pair in taken:
-                    yield item.row, _t("身份证号"), _t("该人员已在此储备库中（在库），不能重复入库")
-                    continue
-            yield item
-
-    def commit(self, ctx: Any, plans: list[RowPlan]) -> None:
-        """Exits first, so a re-entry in the same sheet finds the pool free."""
-        exiting = [p.payload[1].get("status") == MembershipStatus.EXITED for p in plans]
-        ordered = [p for p, e in zip(plans, exiting, strict=True) if e]
-        ordered += [p for p, e in zip(plans, exiting, strict=True) if not e]
-        super().commit(ctx, ordered)
-
-
-POOL_SHEET = register(
-    PoolSheet(
-        name="pool_members",
-        title="储备人员",
-        model=PoolMembership,
-        filterset=PoolMembershipFilter,
-        related=("pool", "person"),
-        key=("pool_id", "person_id", "entered_on"),
-        key_column="person_id",
-        columns=[
-            RecordColumn(
-                "pool_id",
-                "储备库",
-                ("储备类别",),
-                required=True,
-                parse=named(Pool),
-                width=18,
-                attname="pool_id",
-                export=lambda r, reveal: r.pool.name,
-            ),
-            *person_columns("person_id", ""),
-            RecordColumn(
-                "entered_on",
-                "入库日期",
-                ("入选日期",),
-                required=True,
-                parse=day,
-                attname="entered_on",
-            ),
-            RecordColumn(
-                "status",
-                "状态",
-                (),
-                parse=choice(MembershipStatus, "状态"),
-                choices=labels_of(MembershipStatus),
-                help="留空为“在库”",
-                attname="status",
-            ),
-            RecordColumn("exited_on", "出库日期", (), parse=day, attname="exited_on"),
-            RecordColumn(
-                "exit_reason", "出库原因", (), parse=text(200), width=24, attname="exit_reason"
-            ),
-        ],
-        instructions=[
-            "一行一条入库记录，以“储备库 + 身份证号 + 入库日期”识别：已有的按本表更新"
-            "（空白单元格保留原值），没有的新增。",
-            "人员须为人才库中的人员，填写身份证号（导出的脱敏号码须与姓名一同保留）。",
-            "同一人员在同一储备库中只能有一条“在库”记录；出库须将状态写为“已出库”，"
-            "并填写出库日期和出库原因。",
-            "整张表全部正确才会导入。",
-        ],
-    )
-)
-
-
 # --- API --------------------------------------------------------------------------------------
-
-
-def _applied(serializer: serializers.Serializer, attrs: dict[str, Any]) -> Any:
-    """The record as `attrs` would leave it (without touching the stored one)."""
-    model = serializer.Meta.model
-    instance = serializer.instance
-    record = copy.copy(instance) if isinstance(instance, models.Model) else model()
-    for key, value in attrs.items():
-        setattr(record, key, value)
-    return record
-
-
-def ruled(rules: Callable[[Any], Problems]) -> type[RecordSerializer]:
-    """A record serializer whose writes also pass `rules` (a 400 naming the field, in Chinese)."""
-
-    class Ruled(RecordSerializer):
-        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            if problems := rules(_applied(self, attrs)):
-                raise ValidationError({name: [message] for name, message in problems})
-            return super().validate(attrs)
-
-    return Ruled
 
 
 class OutcomeSerializer(RecordSerializer):
@@ -1059,29 +559,5 @@ class OutcomeViewSet(_OutcomeBase):  # type: ignore[misc, valid-type]
         delete_outcome(record)
 
 
-VIEWS = [OutcomeViews(), MentorshipViews(), PoolMembershipViews()]
-ROUTES: list[tuple[str, Any, str]] = [
-    ("training/outcomes", OutcomeViewSet, "training-outcome"),
-    (
-        "training/mentorships",
-        record_viewset(
-            Mentorship,
-            MentorshipFilter,
-            ["master", "apprentice", "craft", "start_date", "end_date", "status", "result"],
-            related=("master", "apprentice"),
-            base=ruled(mentorship_problems),
-        ),
-        "training-mentorship",
-    ),
-    (
-        "training/pool-members",
-        record_viewset(
-            PoolMembership,
-            PoolMembershipFilter,
-            ["pool", "person", "entered_on", "status", "exited_on", "exit_reason"],
-            related=("pool", "person"),
-            base=ruled(membership_problems),
-        ),
-        "training-pool-member",
-    ),
-]
+VIEWS = [OutcomeViews()]
+ROUTES: list[tuple[str, Any, str]] = [("training/outcomes", OutcomeViewSet, "training-outcome")]

@@ -8,11 +8,13 @@ from rencai.training import (
     entities,
     inspections,
     inspections_sheet,  # noqa: F401 -- registers the 督导检查 sheet
+    mentorships,
     outcomes,
+    pool_members,
     targets,
 )
 
-MODULES = (targets, bases, inspections, outcomes, entities, arts)
+MODULES = (targets, bases, inspections, outcomes, mentorships, pool_members, entities, arts)
 
 
 def views() -> list:
