@@ -3,18 +3,29 @@ the module is imported) and API routes (`ROUTES`): the URLconf and the API route
 
 from rencai.training import (
     api,
-    arts,
     bases,
     entities,
     inspections,
     inspections_sheet,  # noqa: F401 -- registers the 督导检查 sheet
     mentorships,
     outcomes,
+    performances,
     pool_members,
     targets,
+    teams,
 )
 
-MODULES = (targets, bases, inspections, outcomes, mentorships, pool_members, entities, arts)
+MODULES = (
+    targets,
+    bases,
+    inspections,
+    outcomes,
+    mentorships,
+    pool_members,
+    entities,
+    teams,
+    performances,
+)
 
 
 def views() -> list:

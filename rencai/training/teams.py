@@ -1,15 +1,7 @@
-"""文艺团队 (戏曲 / 民间文艺 troupes and their members) and their 演出 through the web, the import
-engine and the API. The performance list filters down to exactly the rows the overview's 演出
-figures count (`figures.performance_rows`, `figures.audience`).
+"""文艺团队 (ArtTeam: 戏曲 / 民间文艺 troupes and their members) through the web, the import
+engine and the API, and which teams a user may name (`known_teams`); their 演出 are in
+performances.py."""
 
-A performance is placed by its team's unit *and* by the village it was held in (the model's
-`unit_fields`): a township's team playing in another township's village is the host's record as
-much as the team's. So the place of a performance may be any unit of the county, as long as the
-team or the place lies in the user's jurisdiction (the framework's rule, checked on every save);
-and the team may be any team the user already knows of — their jurisdiction's, or a visiting team
-whose shows in their villages they see."""
-
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +9,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path
@@ -31,7 +23,6 @@ from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.imports.cells import Masked
 from rencai.imports.sheets import NEW, UNCHANGED, UPDATED, RowPlan, register
-from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
 from rencai.orgs.resolve import UnitResolver
 from rencai.people.models import Person
@@ -47,10 +38,7 @@ from rencai.records.sheets import (
     RecordContext,
     RecordSheet,
     choice,
-    day,
-    integer,
     labels_of,
-    named,
     person,
     text,
     unit_column,
@@ -58,11 +46,9 @@ from rencai.records.sheets import (
 from rencai.records.views import RECORD, RecordViews, Show
 from rencai.standards.idnumber import IdNumber, mask_id_number
 from rencai.standards.text import fold
-from rencai.training import figures
 from rencai.training.choices import ArtKind
-from rencai.training.filters import FigureFilterForm, FigureFilterSet, UnitFilter
+from rencai.training.filters import UnitFilter
 from rencai.training.models import ArtTeam, Performance
-from rencai.widgets import DatePicker
 
 DUPLICATE_TEAM = _("“%(unit)s”已有名为“%(name)s”的文艺团队")
 ALREADY_MEMBER = _("%(name)s 已是本团队成员")
@@ -80,22 +66,11 @@ def known_teams(user: Any) -> QuerySet:
     ).select_related("org")
 
 
-def county_units(user: Any, keep: tuple[int | None, ...] = ()) -> QuerySet:
-    """Where a performance may be held: any active unit of the user's county (a team tours other
-    townships' villages), plus the place the record already has. Whether the record stays in
-    the user's jurisdiction (its team or its place) is checked on save."""
-    kept = Q(pk__in=[pk for pk in keep if pk is not None])
-    org = getattr(user, "org", None)
-    if org is None or not roles.edits_records(user):
-        return OrgUnit.objects.filter(kept)
-    return OrgUnit.objects.filter(Q(path__startswith=org.root_path, is_active=True) | kept)
-
-
 def _team_label(team: ArtTeam) -> str:
     return f"{team.name}（{team.org.name}）"
 
 
-def _norm(name: str) -> str:
+def norm_name(name: str) -> str:
     """A team name as the import compares it (as `records.sheets.named` reads a cell)."""
     return fold(name).replace("／", "/").replace(" ", "")
 
@@ -254,111 +229,6 @@ class TeamViews(RecordViews):
         return redirect(self.url_name("detail"), pk=team.pk)
 
 
-# --- 演出 -----------------------------------------------------------------------------------------
-
-
-class PerformanceFilterForm(FigureFilterForm):
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("结束日期不能早于开始日期"))
-        return data
-
-
-class PerformanceFilter(FigureFilterSet):
-    """演出 filters. With a scope unit and a period, the rows are exactly those the overview's
-    演出 figures count (`figures.performance_rows`), within what the user may see."""
-
-    team = TeamChoiceFilter(
-        label=_("文艺团队"), queryset=ArtTeam.objects.none(), empty_label=_("全部")
-    )
-    programme = django_filters.CharFilter(label=_("活动名称"), lookup_expr="icontains")
-    village = UnitFilter(label=_("演出地点"))
-    date_from = django_filters.DateFilter(
-        label=_("演出日期自"), field_name="date", lookup_expr="gte", widget=DatePicker()
-    )
-    date_to = django_filters.DateFilter(
-        label=_("演出日期至"), field_name="date", lookup_expr="lte", widget=DatePicker()
-    )
-
-    class Meta:
-        model = Performance
-        fields: list[str] = []
-        form = PerformanceFilterForm
-
-    def __init__(self, *args: Any, request: Any = None, **kwargs: Any):
-        super().__init__(*args, request=request, **kwargs)
-        self.filters["team"].queryset = known_teams(getattr(request, "user", None))
-
-    def figure_rows(self, unit: OrgUnit, period: figures.Period) -> QuerySet:
-        return figures.performance_rows(unit, period)
-
-
-class PerformanceForm(RecordForm):
-    """A team the user knows of, in any unit of the county: the record must still touch the
-    user's jurisdiction through its team or its place (checked by `RecordForm`)."""
-
-    class Meta:
-        model = Performance
-        fields = ["team", "date", "village", "programme", "audience"]
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any):
-        super().__init__(*args, user=user, **kwargs)
-        team = self.fields["team"]
-        teams = ArtTeam.objects.filter(
-            Q(pk__in=known_teams(user).values("pk")) | Q(pk=self.instance.team_id or 0)
-        )
-        self.fields["team"] = TeamChoiceField(
-            queryset=teams.select_related("org").order_by("org__path", "name"),
-            label=team.label,
-        )
-        village = self.fields["village"]
-        widened = unit_choice_field(
-            county_units(user, keep=(self.instance.village_id,)), village.label
-        )
-        widened.help_text = _("可为本县任一单位；演出团队或演出地点须在您的管辖范围内")
-        self.fields["village"] = widened
-        self.order_fields(self._meta.fields)
-
-
-class PerformanceViews(RecordViews):
-    model = Performance
-    slug = "performances"
-    filterset = PerformanceFilter
-    form = PerformanceForm
-    sheet = "performances"
-    nav_template = "training/_nav_include.html"
-    count_template = "training/performances_count.html"
-    detail_template = "training/performances_detail.html"
-    related = ("team", "team__org", "village")
-    ordering = ("-date", "-id")
-    columns = [
-        Show(_("演出日期"), "date", link=RECORD),
-        Show(_("文艺团队"), "team.name"),
-        Show(_("演出地点"), "village.name_path"),
-        Show(_("活动名称"), "programme"),
-        Show(_("观众人数"), "audience", numeric=True),
-    ]
-    fields = [
-        Show(_("演出日期"), "date"),
-        Show(_("文艺团队"), "team.name"),
-        Show(_("团队所在单位"), "team.org.name_path"),
-        Show(_("演出地点"), "village.name_path"),
-        Show(_("活动名称"), "programme"),
-        Show(_("观众人数"), "audience", numeric=True),
-    ]
-
-    def list_context(self, request: HttpRequest, rows: QuerySet) -> dict[str, Any]:
-        """The filtered rows' audience total (`figures.audience` when the figure filter is on),
-        shown next to the count."""
-        return {"audience_total": rows.aggregate(n=Sum("audience"))["n"] or 0}
-
-    def detail_context(self, request: HttpRequest, record: Any) -> dict[str, Any]:
-        visible = ArtTeam.objects.visible_to(request.user).filter(pk=record.team_id).exists()
-        return {"team_visible": visible}
-
-
 # --- import sheets ----------------------------------------------------------------------------
 
 
@@ -387,13 +257,13 @@ class ArtsContext(RecordContext):
         if model is ArtTeam and model not in self._names:
             found: dict[str, set[int]] = {}
             for pk, name, org in known_teams(self.user).values_list("pk", "name", "org__name"):
-                found.setdefault(_norm(name), set()).add(pk)
-                found.setdefault(_norm(f"{org}/{name}"), set()).add(pk)
+                found.setdefault(norm_name(name), set()).add(pk)
+                found.setdefault(norm_name(f"{org}/{name}"), set()).add(pk)
             self._names[model] = found
         return super().names(model)
 
 
-def _arts_context(sheet: RecordSheet, user: Any) -> ArtsContext:
+def arts_context(sheet: RecordSheet, user: Any) -> ArtsContext:
     return ArtsContext(user, UnitResolver(user), unit_ids_editable_by(user), sheet.model)
 
 
@@ -405,7 +275,7 @@ def _id_key(value: Any) -> Any:
     return value
 
 
-def _unit_path(pk: Any) -> str:
+def unit_path(pk: Any) -> str:
     return OrgUnit.objects.filter(pk=pk).values_list("name_path", flat=True).first() or str(pk)
 
 
@@ -416,7 +286,7 @@ class TeamSheet(RecordSheet):
     member (that is done on the team's page)."""
 
     def context(self, user: Any, options: dict[str, Any]) -> ArtsContext:
-        return _arts_context(self, user)
+        return arts_context(self, user)
 
     def row_key(self, values: dict[str, Any]) -> Any:
         return (values.get("name"), values.get("org_id"), _id_key(values.get("member_id")))
@@ -425,7 +295,7 @@ class TeamSheet(RecordSheet):
         name, org_id, member = key
         parts = [
             _g("团队名称 %(n)s") % {"n": name},
-            _g("所在单位 %(u)s") % {"u": _unit_path(org_id)},
+            _g("所在单位 %(u)s") % {"u": unit_path(org_id)},
         ]
         if member:
             shown = member if "*" in member else mask_id_number(member)
@@ -617,81 +487,6 @@ TEAM_SHEET = register(
 )
 
 
-@dataclass
-class PerformanceSheet(RecordSheet):
-    """演出, keyed by 文艺团队 + 演出日期 + 演出地点 + 活动名称."""
-
-    def context(self, user: Any, options: dict[str, Any]) -> ArtsContext:
-        return _arts_context(self, user)
-
-    def key_label(self, key: Any) -> str:
-        team_id, date, village_id, programme = key
-        team = ArtTeam.objects.filter(pk=team_id).values_list("name", flat=True).first()
-        return _g("文艺团队 %(t)s，演出日期 %(d)s，演出地点 %(v)s，活动名称 %(p)s") % {
-            "t": team or team_id,
-            "d": date,
-            "v": _unit_path(village_id),
-            "p": programme,
-        }
-
-    def export_rows(self, user: Any, queryset: Any, *, reveal: bool):
-        """A team by its name, or 单位/名称 where the user knows two teams of that name."""
-        names = Counter(_norm(n) for n in known_teams(user).values_list("name", flat=True))
-        for show in queryset.iterator(chunk_size=1000):
-            team = show.team
-            written = team.name if names[_norm(team.name)] <= 1 else f"{team.org.name}/{team.name}"
-            audience = show.audience if show.audience is not None else ""
-            yield [show.date, written, show.village.name_path, show.programme, audience]
-
-
-PERFORMANCE_SHEET = register(
-    PerformanceSheet(
-        name="performances",
-        title="演出",
-        model=Performance,
-        filterset=PerformanceFilter,
-        related=("team__org", "village"),
-        key=("team_id", "date", "village_id", "programme"),
-        key_column="date",
-        columns=[
-            RecordColumn(
-                "date", "演出日期", ("日期",), required=True, parse=day, width=12, attname="date"
-            ),
-            RecordColumn(
-                "team_id",
-                "文艺团队",
-                ("团队名称", "团队"),
-                required=True,
-                parse=named(ArtTeam),
-                width=20,
-                attname="team_id",
-                help="团队名称；有重名时写 单位/名称，如 城关镇/花灯剧团",
-            ),
-            unit_column("village_id", "演出地点", required=True),
-            RecordColumn(
-                "programme",
-                "活动名称",
-                ("活动", "演出活动"),
-                required=True,
-                parse=text(100),
-                width=18,
-                attname="programme",
-                help="如 百座戏台千场戏、文艺三下乡",
-            ),
-            RecordColumn(
-                "audience", "观众人数", ("观众",), parse=integer, width=10, attname="audience"
-            ),
-        ],
-        instructions=[
-            "一行一场演出，以“文艺团队 + 演出日期 + 演出地点 + 活动名称”识别：已有的演出按本表"
-            "更新观众人数（空白保留原值），没有的新增。",
-            "演出地点可为本县任一单位，但演出团队或演出地点须在您的管辖范围内。",
-            "整张表全部正确才会导入。",
-        ],
-    )
-)
-
-
 # --- API ----------------------------------------------------------------------------------------
 
 
@@ -742,39 +537,5 @@ TeamViewSet = record_viewset(
 )
 
 
-class PerformanceSerializer(RecordSerializer):
-    """The team: one the caller knows of; the place: any unit of the county — as on the web
-    form, and the record must touch the caller's jurisdiction (checked by `validate`)."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        current = self.instance if isinstance(self.instance, Performance) else None
-        self.fields["team"].queryset = ArtTeam.objects.filter(
-            Q(pk__in=known_teams(user).values("pk")) | Q(pk=getattr(current, "team_id", 0) or 0)
-        )
-        self.fields["village"].queryset = county_units(
-            user, keep=(getattr(current, "village_id", None),)
-        )
-
-
-PerformanceViewSet = record_viewset(
-    Performance,
-    PerformanceFilter,
-    ["team", "date", "village", "programme", "audience"],
-    related=("team", "village"),
-    extra={
-        "team_name": serializers.CharField(source="team.name", read_only=True),
-        "village_name": serializers.CharField(source="village.name_path", read_only=True),
-    },
-    base=PerformanceSerializer,
-    doc="演出：本辖区团队的演出和在本辖区举办的演出。",
-)
-
-
-VIEWS = [TeamViews(), PerformanceViews()]
-ROUTES: list[tuple[str, Any, str]] = [
-    ("training/teams", TeamViewSet, "training-team"),
-    ("training/performances", PerformanceViewSet, "training-performance"),
-]
+VIEWS = [TeamViews()]
+ROUTES: list[tuple[str, Any, str]] = [("training/teams", TeamViewSet, "training-team")]
