@@ -1,5 +1,6 @@
 """The `rencai` command: demo, serve, migrate, check, createuser, token, sheets, import/export/
-template (with each sheet's own flags), backup, restore, audit (and `manage` for the rest).
+template (with each sheet's own flags), figures, backup, restore, audit (and `manage` for the
+rest).
 
 Configuration comes only from RENCAI_* environment variables (see settings.py); a bad value
 stops here with a message that names it.
@@ -203,6 +204,11 @@ def build_parser(sheet: tuple[str, str] | None = None) -> argparse.ArgumentParse
     tpl.add_argument("sheet")
     tpl.add_argument("out")
 
+    from rencai import figures_command
+
+    figures = sub.add_parser("figures", help="统计数字：某单位某期间的各项指标")
+    figures_command.add_arguments(figures)
+
     bak = sub.add_parser("backup", help="备份数据库（含校验清单）到新目录")
     bak.add_argument("out", metavar="OUT_DIR")
     res = sub.add_parser("restore", help="从备份目录恢复到空数据库并核对")
@@ -261,6 +267,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             from rencai.imports import command_line
 
             raise SystemExit(getattr(command_line, f"run_{args.command}")(args))
+        elif args.command == "figures":
+            from rencai import figures_command
+
+            raise SystemExit(figures_command.run(args))
         elif args.command in ("backup", "restore", "audit"):
             run = {"backup": run_backup, "restore": run_restore, "audit": run_audit}
             raise SystemExit(run[args.command](args))

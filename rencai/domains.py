@@ -18,9 +18,9 @@ import pages and `rencai import` read `imports.sheets`); `Domain.sheets` names t
 hold them so a reader finds them here. So adding a domain touches `INSTALLED_APPS` and the new
 app only, and no spine module names a domain (tests/test_domains.py).
 
-Still to come, added here when their first consumer is built (issue 11): the domain's figures
-(its `figures` module, read by the dashboard and `rencai figures`) and its section of the Word
-report."""
+`Domain.figures` names the module whose `FIGURES` are the domain's figures (rencai/figures.py
+gathers them for the overview pages, `/api/figures/` and `rencai figures`). Still to come, added
+here when its first consumer is built (issue 11): the domain's section of the Word report."""
 
 import importlib
 from collections.abc import Callable, Iterable
@@ -66,6 +66,7 @@ class Domain:
     person_model: str = ""
     # a list filtered by `?org=<unit id>`: the org tree's 查看 link (人员) goes there
     unit_list: str = ""
+    figures: str = ""  # dotted path of the module whose `FIGURES` declare the domain's figures
 
 
 @cache

@@ -4,12 +4,14 @@ from rest_framework.routers import DefaultRouter
 
 from rencai import domains
 from rencai.accounts.views import landing
+from rencai.api import FigureViewSet
 from rencai.orgs.api import OrgUnitViewSet
 
 router = DefaultRouter()
 router.register("orgs", OrgUnitViewSet, basename="org")
 for prefix, viewset, basename in domains.api_routes():
     router.register(prefix, viewset, basename=basename)
+router.register("figures", FigureViewSet, basename="figure")
 
 # the domains' pages come from the registry (rencai/domains.py): each app's domain.py
 urlpatterns = [

@@ -12,4 +12,5 @@ DOMAIN = Domain(
     urls="rencai.census.urls",
     url_prefix="census/",
     sheets=("rencai.census.sheets",),
+    figures="rencai.census.figures",
 )

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rencai.census.choices import REPORTED
 from rencai.census.models import CensusRound, CensusUnit, Demand
+from rencai.figures import Figure, Period, Scope
 from rencai.orgs.choices import TOWNSHIP_KINDS
-from rencai.orgs.models import OrgUnit
+from rencai.orgs.models import PATH_SEPARATOR, OrgUnit
 from rencai.people.choices import PersonStatus
 from rencai.people.models import Person
 
@@ -175,3 +177,49 @@ def round_units(census: CensusRound, user) -> list[CensusUnit]:
     }
     orgs = OrgUnit.objects.filter(pk__in=list(units)).in_tree_order()
     return [units[o.pk] for o in orgs]
+
+
+# -- the registry (rencai/figures.py) ------------------------------------------------------------
+
+
+def scope_units(scope: Scope, period: Period):
+    """The reporting units in the scope of the rounds of the year the period ends in."""
+    return CensusUnit.objects.filter(round__year=period.end.year, org__in=scope.subtree_ids)
+
+
+def _round_url(scope: Scope, period: Period) -> str | None:
+    """The round of the scope's county for the year, when there is one."""
+    found = CensusRound.objects.filter(
+        year=period.end.year, org__path__in=_above(scope.unit)
+    ).first()
+    return reverse("census:round", args=[found.pk]) if found else None
+
+
+def _above(unit: OrgUnit) -> list[str]:
+    uids = [u for u in unit.path.split(PATH_SEPARATOR) if u]
+    return [f"/{'/'.join(uids[: i + 1])}/" for i in range(len(uids))]
+
+
+FIGURES = (
+    Figure(
+        "census.reporting_rate",
+        _("报送率"),
+        "%",
+        _(
+            "期间结束所在年度的普查轮次中，范围内的报送单位里状态为已报或已审核的单位所占比例，"
+            "保留一位小数；没有报送单位为空。"
+        ),
+        lambda s, p: reporting_rate(scope_units(s, p)).percent,
+        _round_url,
+    ),
+    Figure(
+        "census.completeness",
+        _("完整率"),
+        "%",
+        _(
+            "户籍/居住地或工作单位在范围内的在册人员，普查名册必填的各项中已填的比例"
+            "（已填格数 ÷ 人数 × 项数），保留一位小数；为当前存量，期间不适用。"
+        ),
+        lambda s, p: completeness(s.unit).rate.percent,
+    ),
+)

@@ -28,4 +28,5 @@ DOMAIN = Domain(
     sheets=("rencai.people.sheets",),
     person_model="people.Person",
     unit_list="people:list",
+    figures="rencai.people.figures",
 )

@@ -22,4 +22,5 @@ DOMAIN = Domain(
     url_prefix="training/",
     api_routes=api_routes,
     sheets=("rencai.training.sheets", "rencai.training.records"),
+    figures="rencai.training.figures",
 )

@@ -1,9 +1,11 @@
 """The training figures (培训人次, 组织培训人次, 培训人数, target progress): each one named query
 whose docstring states its 口径 — what is counted, which date puts it in a period, which unit puts
-it in a jurisdiction. docs/figures.md lists them; the overview and the reports only call these.
+it in a jurisdiction. `FIGURES` (at the end) registers them with the figures layer
+(rencai/figures.py), which docs/figures.md is generated from; the overview and the reports only
+call these.
 
 A figure is asked for a *scope* (a unit and everything below it) and a *period* (first and last
-day, both included)."""
+day, both included: rencai.figures.Period)."""
 
 import datetime
 from collections import Counter
@@ -14,7 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
+from rencai.figures import Breakdown, Figure, Period, Scope, list_url
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
 from rencai.training.choices import EntityKind, OutcomeKind
@@ -30,27 +34,6 @@ from rencai.training.models import (
     TrainingCategory,
     TrainingTarget,
 )
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date
-
-    @classmethod
-    def year(cls, year: int) -> "Period":
-        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-
-    @classmethod
-    def half(cls, year: int, half: int) -> "Period":
-        """上半年 (1) or 下半年 (2)."""
-        if half == 1:
-            return cls(datetime.date(year, 1, 1), datetime.date(year, 6, 30))
-        return cls(datetime.date(year, 7, 1), datetime.date(year, 12, 31))
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValueError(_("结束日期早于开始日期"))
 
 
 def _root_ids(unit: OrgUnit) -> list[int]:
@@ -637,3 +620,147 @@ def performance_rows(unit: OrgUnit, period: Period):
 def audience(unit: OrgUnit, period: Period) -> int:
     """观众人次: the audiences of those performances added up (a blank audience counts 0)."""
     return performance_rows(unit, period).aggregate(n=Sum("audience"))["n"] or 0
+
+
+# -- the registry (rencai/figures.py): each figure above under its key ---------------------------
+
+
+def _ledger_url(**extra: object) -> Callable[[Scope, Period], str]:
+    return lambda s, p: list_url("training:attendances", s.unit, p, **extra)
+
+
+def _list_url(name: str) -> Callable[[Scope, Period], str]:
+    return lambda s, p: list_url(name, s.unit, p)
+
+
+def _year_to_end(period: Period) -> Period:
+    """1 January of the year the period ends in, to its last day: what target progress counts."""
+    return Period(datetime.date(period.end.year, 1, 1), period.end)
+
+
+def _progress(scope: Scope, period: Period) -> Decimal | None:
+    return progress(scope.unit, period.end.year, period.end).percent
+
+
+def _entity_counts(scope: Scope, period: Period) -> dict[str, int]:
+    labels = dict(EntityKind.choices)
+    return {labels[k]: n for k, (n, _jobs) in entities_by_kind(scope.unit, period).items()}
+
+
+def _outcome_counts(scope: Scope, period: Period) -> dict[str, int]:
+    labels = dict(OutcomeKind.choices)
+    return {labels[k]: n for k, n in outcomes_by_kind(scope.unit, period).items()}
+
+
+BY_CATEGORY = Breakdown(
+    "category", _l("按培训类别"), lambda s, p: attendances_by_category(s.unit, p)
+)
+
+FIGURES = (
+    Figure(
+        "training.attendance",
+        _l("培训人次"),
+        _l("人次"),
+        _l(
+            "结束日期在期间内的培训项目的参训记录（一人参加一个项目为一人次），按学员户籍/居住地"
+            "计入所在单位；户籍/居住地在本县（范围所属的县）以外的学员计入主办单位。"
+        ),
+        lambda s, p: attendances(s.unit, p),
+        _ledger_url(),
+        (BY_CATEGORY,),
+    ),
+    Figure(
+        "training.trainees",
+        _l("培训人数"),
+        _l("人"),
+        _l("培训人次中的不同人员：一人参训三次为三人次、一人。"),
+        lambda s, p: trainees(s.unit, p),
+        _ledger_url(per_person=1),
+    ),
+    Figure(
+        "training.organised",
+        _l("组织培训人次"),
+        _l("人次"),
+        _l("结束日期在期间内、主办单位在范围内的培训项目的参训记录，不论学员住在哪里。"),
+        lambda s, p: organised_attendances(s.unit, p),
+        _ledger_url(organised=1),
+    ),
+    Figure(
+        "training.target",
+        _l("年度培训目标"),
+        _l("人次"),
+        _l("范围单位本身在期间结束所在年度的总体培训目标（未设为空）。"),
+        lambda s, p: target_of(s.unit, p.end.year),
+    ),
+    Figure(
+        "training.target_progress",
+        _l("目标完成率"),
+        "%",
+        _l(
+            "期间结束所在年度 1 月 1 日至期间最后一天结束的培训项目的培训人次，除以范围单位本身"
+            "该年度的总体目标，保留一位小数（四舍五入）；未设目标为空。"
+        ),
+        _progress,
+        lambda s, p: list_url("training:attendances", s.unit, _year_to_end(p)),
+    ),
+    Figure(
+        "training.outcomes",
+        _l("培训成效"),
+        _l("个"),
+        _l("日期在期间内、人员户籍/居住地在范围内的培训成效记录。"),
+        lambda s, p: outcome_rows(s.unit, p).count(),
+        _list_url("training:outcomes"),
+        (Breakdown("kind", _l("按成效类型"), _outcome_counts),),
+    ),
+    Figure(
+        "training.entities",
+        _l("经营主体"),
+        _l("个"),
+        _l("期间最后一天的存量：范围内单位的、成立日期不晚于该日（或未填成立日期）的经营主体。"),
+        lambda s, p: entity_rows(s.unit, p).count(),
+        _list_url("training:entities"),
+        (Breakdown("kind", _l("按主体类型"), _entity_counts),),
+    ),
+    Figure(
+        "training.jobs_driven",
+        _l("带动就业人数"),
+        _l("人"),
+        _l("上述经营主体的带动就业人数之和（未填计 0）。"),
+        lambda s, p: sum(jobs for _n, jobs in entities_by_kind(s.unit, p).values()),
+        _list_url("training:entities"),
+    ),
+    Figure(
+        "training.mentorships",
+        _l("名师带徒"),
+        _l("对"),
+        _l(
+            "期间内任何时候在带的师徒对（开始不晚于期间最后一天、未在期间第一天前结束），师傅或徒弟住在范围内。"
+        ),
+        lambda s, p: mentorship_rows(s.unit, p).count(),
+        _list_url("training:mentorships"),
+    ),
+    Figure(
+        "training.art_teams",
+        _l("文艺团队"),
+        _l("个"),
+        _l("范围内单位现有的文艺团队（团队不记成立日期，期间不适用）。"),
+        lambda s, p: art_team_rows(s.unit).count(),
+        lambda s, p: list_url("training:teams", None, None, org=s.unit.pk),
+    ),
+    Figure(
+        "training.performances",
+        _l("演出场次"),
+        _l("场"),
+        _l("日期在期间内、在范围内村（社区）举办的演出，不论团队来自哪里。"),
+        lambda s, p: performance_rows(s.unit, p).count(),
+        _list_url("training:performances"),
+    ),
+    Figure(
+        "training.audience",
+        _l("观众人次"),
+        _l("人次"),
+        _l("上述演出的观众人数之和（未填计 0）。"),
+        lambda s, p: audience(s.unit, p),
+        _list_url("training:performances"),
+    ),
+)

@@ -3,19 +3,18 @@ number a link to the ledger rows that make it (the ledger list's count equals th
 
 import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.audit.log import change_mark
+from rencai.figures import Scope, list_url, registry
 from rencai.orgs.choices import TOWNSHIP_KINDS, VILLAGE_KINDS, OrgKind
 from rencai.orgs.models import OrgUnit
 from rencai.training import figures
@@ -59,18 +58,7 @@ class OverviewForm(forms.Form):
         return figures.Period.year(year)
 
 
-def _link(name: str, unit: OrgUnit | None, period: figures.Period | None, **extra: Any) -> str:
-    """A list page filtered to exactly the rows of a figure: its scope unit and period, plus
-    the figure's own filters (category, kind …)."""
-    params: dict[str, Any] = {}
-    if unit is not None and period is not None:
-        params = {
-            "scope": unit.pk,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-        }
-    params.update({k: v for k, v in extra.items() if v is not None})
-    return reverse(name) + ("?" + urlencode(params) if params else "")
+_link = list_url  # a list page filtered to exactly the rows of a figure
 
 
 def _ledger(unit: OrgUnit, period: figures.Period, **extra: Any) -> str:
@@ -136,8 +124,13 @@ def _results(unit: OrgUnit, period: figures.Period) -> dict:
     outcome_labels = dict(OutcomeKind.choices)
     entity_labels = dict(EntityKind.choices)
     entities = figures.entities_by_kind(unit, period)
-    performances = figures.performance_rows(unit, period)
-    performances_url = _link("training:performances", unit, period)
+    scope = Scope(unit)
+
+    def registered(key: str) -> tuple:  # (number, drill-down URL) from the figures layer
+        figure = registry()[key]
+        return figure.compute(scope, period), figure.url(scope, period)
+
+    performances, performances_url = registered("training.performances")
     return {
         "outcomes": [
             (outcome_labels[kind], n, _link("training:outcomes", unit, period, kind=kind))
@@ -152,15 +145,13 @@ def _results(unit: OrgUnit, period: figures.Period) -> dict:
             sum(jobs for _n, jobs in entities.values()),
             _link("training:entities", unit, period),
         ),
-        "mentorships": (
-            figures.mentorship_rows(unit, period).count(),
-            _link("training:mentorships", unit, period),
+        "mentorships": registered("training.mentorships"),
+        "teams": registered("training.art_teams"),
+        "performances": (
+            performances,
+            registry()["training.audience"].compute(scope, period),
+            performances_url,
         ),
-        "teams": (
-            figures.art_team_rows(unit).count(),
-            _link("training:teams", None, None, org=unit.pk),
-        ),
-        "performances": (performances.count(), figures.audience(unit, period), performances_url),
     }
 
 
