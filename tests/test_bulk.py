@@ -66,8 +66,8 @@ def test_a_birth_date_given_as_text_is_stored_and_logged_as_the_date(county, per
 
 
 def test_a_ledger_row_logs_what_the_orm_would(county, people, personas):
+    from rencai.training.attendances import LedgerWriter
     from rencai.training.models import Attendance, TrainingCategory, TrainingProgram
-    from rencai.training.sheets import LedgerWriter
 
     program = TrainingProgram.objects.create(
         name="肉牛养殖技术培训",

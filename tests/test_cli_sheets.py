@@ -17,8 +17,8 @@ from rencai.census.models import CensusRound, CensusUnit, Demand
 from rencai.imports.models import ImportJob, JobStatus
 from rencai.imports.sheets import get_sheet, sheet_names
 from rencai.people.models import Person
+from rencai.training.attendances import AttendanceSheet
 from rencai.training.models import Attendance
-from rencai.training.sheets import AttendanceSheet
 from tests.test_census import ROSTER_HEADER, xlsx
 from tests.test_training import Training
 from tests.test_training_records import Records

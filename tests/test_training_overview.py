@@ -139,8 +139,8 @@ def test_the_figures_are_cached_until_a_record_changes(login, personas, training
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from rencai.training.attendances import LedgerWriter
     from rencai.training.models import Attendance
-    from rencai.training.sheets import LedgerWriter
 
     client = login(personas.county_admin)
     url = f"/training/?org={county.chengguan.pk}&year=2026&period=year"

@@ -11,12 +11,8 @@ class TrainingConfig(AppConfig):
     verbose_name = _("人才培育")
 
     def ready(self) -> None:
-        from rencai.imports.sheets import register
         from rencai.training import records  # noqa: F401 -- registers the record sheets
-        from rencai.training.sheets import ATTENDANCE_SHEET, PROGRAM_SHEET
 
-        register(ATTENDANCE_SHEET)
-        register(PROGRAM_SHEET)
         pre_migrate.connect(_drop_sqlite_tallies, sender=self, dispatch_uid="training_tallies")
         post_migrate.connect(_ensure_tallies, sender=self, dispatch_uid="training_tallies")
 

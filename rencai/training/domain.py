@@ -21,6 +21,6 @@ DOMAIN = Domain(
     urls="rencai.training.urls",
     url_prefix="training/",
     api_routes=api_routes,
-    sheets=("rencai.training.sheets", "rencai.training.records"),
+    sheets=("rencai.training.records",),
     figures="rencai.training.figures",
 )

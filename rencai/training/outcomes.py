@@ -56,11 +56,7 @@ from rencai.training import figures
 from rencai.training.actions import record_outcome
 from rencai.training.choices import OutcomeKind
 from rencai.training.filters import FigureFilterSet, UnitFilter
-from rencai.training.models import (
-    Attendance,
-    Outcome,
-    TrainingProgram,
-)
+from rencai.training.models import Attendance, Outcome, TrainingProgram
 from rencai.training.rules import MaskedKeys
 from rencai.widgets import DatePicker
 

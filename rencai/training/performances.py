@@ -25,9 +25,7 @@ from rencai.imports.sheets import register
 from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
 from rencai.records.api import RecordSerializer, record_viewset
-from rencai.records.forms import (
-    RecordForm,
-)
+from rencai.records.forms import RecordForm
 from rencai.records.sheets import (
     RecordColumn,
     RecordSheet,

@@ -38,10 +38,7 @@ from rencai.records.sheets import (
 from rencai.records.views import PERSON, RECORD, RecordViews, Show
 from rencai.training.choices import MembershipStatus
 from rencai.training.filters import UnitFilter
-from rencai.training.models import (
-    Pool,
-    PoolMembership,
-)
+from rencai.training.models import Pool, PoolMembership
 from rencai.training.rules import MaskedKeys, Problems, add_problems, draft, ruled
 from rencai.widgets import DatePicker
 

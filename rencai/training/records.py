@@ -2,7 +2,7 @@
 the module is imported) and API routes (`ROUTES`): the URLconf and the API router read them here."""
 
 from rencai.training import (
-    api,
+    attendances,
     bases,
     entities,
     inspections,
@@ -11,11 +11,14 @@ from rencai.training import (
     outcomes,
     performances,
     pool_members,
+    programs,
     targets,
     teams,
 )
 
 MODULES = (
+    programs,
+    attendances,
     targets,
     bases,
     inspections,
@@ -33,4 +36,4 @@ def views() -> list:
 
 
 def routes() -> list:
-    return [*api.ROUTES, *(r for module in MODULES for r in module.ROUTES)]
+    return [r for module in MODULES for r in module.ROUTES]
