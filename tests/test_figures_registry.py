@@ -261,3 +261,24 @@ def test_docs_figures_md_is_the_registry(tmp_path):
     stale.write_text(text.replace("`training.attendance`", "`training.old`"), encoding="utf-8")
     assert run_cli("--docs", str(stale))[0] == 0
     assert stale.read_text(encoding="utf-8") == text
+
+
+def test_a_scope_asks_the_tree_once_for_every_figure(county, world, monkeypatch):
+    """The county/subtree question is asked once per Scope, not again by every figure."""
+    manager = type(figures.OrgUnit.objects)
+    asked: list[str] = []
+    for name in ("is_sole_root", "subtree_ids"):
+        original = getattr(manager, name)
+
+        def counted(self, unit, _original=original, _name=name):
+            asked.append(_name)
+            return _original(self, unit)
+
+        monkeypatch.setattr(manager, name, counted)
+    for name in ("county", "chengguan"):
+        asked.clear()
+        scope = Scope(getattr(county, name))
+        for f in figures.registry().values():
+            if not f.key.startswith("census."):  # the census functions take a unit
+                f.compute(scope, Period.half(2026, 1))
+        assert sorted(asked) == ["is_sole_root", "subtree_ids"], name

@@ -41,12 +41,20 @@ def _root_ids(unit: OrgUnit) -> list[int]:
     return OrgUnit.objects.filter(path__startswith=unit.root_path).values_list("id", flat=True)
 
 
-def _within(field: str, unit: OrgUnit) -> Q:
-    """`field` (a lookup to an OrgUnit) in `unit`'s subtree — no condition at all when that
+Where = OrgUnit | Scope  # a unit, or a request's Scope (which asks the tree once for all figures)
+
+
+def _scope(where: Where) -> Scope:
+    return where if isinstance(where, Scope) else Scope(where)
+
+
+def _within(field: str, where: Where) -> Q:
+    """`field` (a lookup to an OrgUnit) in the unit's subtree — no condition at all when that
     subtree is every unit there is (the county of a one-county installation)."""
-    if OrgUnit.objects.is_sole_root(unit):
+    scope = _scope(where)
+    if scope.is_everything:
         return Q()
-    return Q(**{f"{field}__in": OrgUnit.objects.subtree_ids(unit)})
+    return Q(**{f"{field}__in": scope.subtree_ids})
 
 
 def _county_is_everything(unit: OrgUnit) -> bool:
@@ -54,7 +62,7 @@ def _county_is_everything(unit: OrgUnit) -> bool:
     return not OrgUnit.objects.filter(parent__isnull=True).exclude(path=unit.root_path).exists()
 
 
-def attendance_rows(unit: OrgUnit, period: Period):
+def attendance_rows(unit: Where, period: Period):
     """培训人次 as rows: the Attendance rows of programs that **ended** within the period whose
     trainee's **home unit** lies in `unit`'s subtree; a trainee whose home unit is outside the
     county (the tree `unit` belongs to) counts under the **organiser's** unit instead."""
@@ -62,27 +70,27 @@ def attendance_rows(unit: OrgUnit, period: Period):
         program__end_date__gte=period.start,
         program__end_date__lte=period.end,
     )
-    if OrgUnit.objects.is_sole_root(unit):
+    where = _scope(unit)
+    if where.is_everything:
         return rows  # every home unit and every organiser is in the scope
-    scope = OrgUnit.objects.subtree_ids(unit)
-    county = list(_root_ids(unit))
+    scope, county = where.subtree_ids, where.county_ids
     return rows.filter(
         Q(person__home_org__in=scope)
         | (Q(program__organiser__in=scope) & ~Q(person__home_org__in=county))
     )
 
 
-def attendances(unit: OrgUnit, period: Period) -> int:
+def attendances(unit: Where, period: Period) -> int:
     """培训人次 (see `attendance_rows`)."""
     return attendance_rows(unit, period).count()
 
 
-def trainees(unit: OrgUnit, period: Period) -> int:
+def trainees(unit: Where, period: Period) -> int:
     """培训人数: distinct Persons among the 培训人次 rows (someone trained three times is one)."""
     return attendance_rows(unit, period).values("person").distinct().count()
 
 
-def organised_rows(unit: OrgUnit, period: Period):
+def organised_rows(unit: Where, period: Period):
     """组织培训人次 as rows: the Attendance rows of programs that ended within the period and
     whose **organiser** lies in `unit`'s subtree, wherever the trainees live."""
     return Attendance.objects.filter(
@@ -92,12 +100,12 @@ def organised_rows(unit: OrgUnit, period: Period):
     )
 
 
-def organised_attendances(unit: OrgUnit, period: Period) -> int:
+def organised_attendances(unit: Where, period: Period) -> int:
     """组织培训人次 (see `organised_rows`)."""
     return organised_rows(unit, period).count()
 
 
-def attendances_by_category(unit: OrgUnit, period: Period) -> dict[str, int]:
+def attendances_by_category(unit: Where, period: Period) -> dict[str, int]:
     """培训人次 by the program's category name, largest first."""
     rows = (
         attendance_rows(unit, period)
@@ -148,17 +156,16 @@ class Progress:
         }
 
 
-def progress(
-    unit: OrgUnit, year: int, until: datetime.date | None = None, category=None
-) -> Progress:
+def progress(unit: Where, year: int, until: datetime.date | None = None, category=None) -> Progress:
     """Target progress: 培训人次 of programs that ended between 1 January and `until` (default:
     31 December) over the unit's target for the year — its overall target, or its target for
     `category` (then only that category's 人次 count)."""
     until = until or datetime.date(year, 12, 31)
-    rows = attendance_rows(unit, Period(datetime.date(year, 1, 1), until))
+    scope = _scope(unit)
+    rows = attendance_rows(scope, Period(datetime.date(year, 1, 1), until))
     if category is not None:
         rows = rows.filter(program__category=category)
-    return Progress(unit, year, target_of(unit, year, category), rows.count(), until)
+    return Progress(scope.unit, year, target_of(scope.unit, year, category), rows.count(), until)
 
 
 def progress_many(
@@ -560,7 +567,7 @@ def decomposition_mismatches(unit: OrgUnit, year: int) -> list[Mismatch]:
     return out
 
 
-def outcome_rows(unit: OrgUnit, period: Period):
+def outcome_rows(unit: Where, period: Period):
     """培训成效 as rows: Outcomes dated within the period whose person's **home unit** is in the
     scope (an outcome counts where the person lives, like their 人次)."""
     return Outcome.objects.filter(
@@ -568,13 +575,13 @@ def outcome_rows(unit: OrgUnit, period: Period):
     )
 
 
-def outcomes_by_kind(unit: OrgUnit, period: Period) -> dict[str, int]:
+def outcomes_by_kind(unit: Where, period: Period) -> dict[str, int]:
     """培训成效 by kind (创办规模养殖场 20, 从事技工/务工 50 …), in the order of the kinds."""
     counts = dict(outcome_rows(unit, period).values_list("kind").annotate(n=Count("id")).order_by())
     return {kind: counts[kind] for kind in OutcomeKind.values if kind in counts}
 
 
-def entity_rows(unit: OrgUnit, period: Period):
+def entity_rows(unit: Where, period: Period):
     """经营主体 as rows: entities of a unit in the scope founded on or before the period's last
     day (or with no founding date recorded): the stock at the end of the period."""
     return Entity.objects.filter(_within("org", unit)).filter(
@@ -582,7 +589,7 @@ def entity_rows(unit: OrgUnit, period: Period):
     )
 
 
-def entities_by_kind(unit: OrgUnit, period: Period) -> dict[str, tuple[int, int]]:
+def entities_by_kind(unit: Where, period: Period) -> dict[str, tuple[int, int]]:
     """经营主体 by kind: (number, 带动就业人数 summed) — 篇二's "686 家庭农场, 820 专业合作社,
     带动就业 36000 人"."""
     rows = (
@@ -595,29 +602,30 @@ def entities_by_kind(unit: OrgUnit, period: Period) -> dict[str, tuple[int, int]
     return {kind: found[kind] for kind in EntityKind.values if kind in found}
 
 
-def mentorship_rows(unit: OrgUnit, period: Period):
+def mentorship_rows(unit: Where, period: Period):
     """名师带徒 as rows: pairs under way at some time in the period (started on or before its
     last day, not ended before its first), whose master or apprentice lives in the scope."""
+    scope = _scope(unit)
     return Mentorship.objects.filter(start_date__lte=period.end).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=period.start),
-        _within("master__home_org", unit) | _within("apprentice__home_org", unit),
+        _within("master__home_org", scope) | _within("apprentice__home_org", scope),
     )
 
 
-def art_team_rows(unit: OrgUnit):
+def art_team_rows(unit: Where):
     """文艺团队 as rows: the teams of a unit in the scope, as they are now (a team records no
     founding date, so the figure is the current stock whatever the period)."""
     return ArtTeam.objects.filter(_within("org", unit))
 
 
-def performance_rows(unit: OrgUnit, period: Period):
+def performance_rows(unit: Where, period: Period):
     """演出 as rows: performances dated within the period held in a village of the scope."""
     return Performance.objects.filter(
         _within("village", unit), date__gte=period.start, date__lte=period.end
     )
 
 
-def audience(unit: OrgUnit, period: Period) -> int:
+def audience(unit: Where, period: Period) -> int:
     """观众人次: the audiences of those performances added up (a blank audience counts 0)."""
     return performance_rows(unit, period).aggregate(n=Sum("audience"))["n"] or 0
 
@@ -639,7 +647,7 @@ def _year_to_end(period: Period) -> Period:
 
 
 def _progress(scope: Scope, period: Period) -> Decimal | None:
-    return progress(scope.unit, period.end.year, period.end).percent
+    return progress(scope, period.end.year, period.end).percent
 
 
 def _entity_counts(scope: Scope, period: Period) -> dict[str, int]:
@@ -652,9 +660,7 @@ def _outcome_counts(scope: Scope, period: Period) -> dict[str, int]:
     return {labels[k]: n for k, n in outcomes_by_kind(scope.unit, period).items()}
 
 
-BY_CATEGORY = Breakdown(
-    "category", _l("按培训类别"), lambda s, p: attendances_by_category(s.unit, p)
-)
+BY_CATEGORY = Breakdown("category", _l("按培训类别"), lambda s, p: attendances_by_category(s, p))
 
 FIGURES = (
     Figure(
@@ -665,7 +671,7 @@ FIGURES = (
             "结束日期在期间内的培训项目的参训记录（一人参加一个项目为一人次），按学员户籍/居住地"
             "计入所在单位；户籍/居住地在本县（范围所属的县）以外的学员计入主办单位。"
         ),
-        lambda s, p: attendances(s.unit, p),
+        lambda s, p: attendances(s, p),
         _ledger_url(),
         (BY_CATEGORY,),
     ),
@@ -674,7 +680,7 @@ FIGURES = (
         _l("培训人数"),
         _l("人"),
         _l("培训人次中的不同人员：一人参训三次为三人次、一人。"),
-        lambda s, p: trainees(s.unit, p),
+        lambda s, p: trainees(s, p),
         _ledger_url(per_person=1),
     ),
     Figure(
@@ -682,7 +688,7 @@ FIGURES = (
         _l("组织培训人次"),
         _l("人次"),
         _l("结束日期在期间内、主办单位在范围内的培训项目的参训记录，不论学员住在哪里。"),
-        lambda s, p: organised_attendances(s.unit, p),
+        lambda s, p: organised_attendances(s, p),
         _ledger_url(organised=1),
     ),
     Figure(
@@ -708,7 +714,7 @@ FIGURES = (
         _l("培训成效"),
         _l("个"),
         _l("日期在期间内、人员户籍/居住地在范围内的培训成效记录。"),
-        lambda s, p: outcome_rows(s.unit, p).count(),
+        lambda s, p: outcome_rows(s, p).count(),
         _list_url("training:outcomes"),
         (Breakdown("kind", _l("按成效类型"), _outcome_counts),),
     ),
@@ -717,7 +723,7 @@ FIGURES = (
         _l("经营主体"),
         _l("个"),
         _l("期间最后一天的存量：范围内单位的、成立日期不晚于该日（或未填成立日期）的经营主体。"),
-        lambda s, p: entity_rows(s.unit, p).count(),
+        lambda s, p: entity_rows(s, p).count(),
         _list_url("training:entities"),
         (Breakdown("kind", _l("按主体类型"), _entity_counts),),
     ),
@@ -726,7 +732,7 @@ FIGURES = (
         _l("带动就业人数"),
         _l("人"),
         _l("上述经营主体的带动就业人数之和（未填计 0）。"),
-        lambda s, p: sum(jobs for _n, jobs in entities_by_kind(s.unit, p).values()),
+        lambda s, p: sum(jobs for _n, jobs in entities_by_kind(s, p).values()),
         _list_url("training:entities"),
     ),
     Figure(
@@ -736,7 +742,7 @@ FIGURES = (
         _l(
             "期间内任何时候在带的师徒对（开始不晚于期间最后一天、未在期间第一天前结束），师傅或徒弟住在范围内。"
         ),
-        lambda s, p: mentorship_rows(s.unit, p).count(),
+        lambda s, p: mentorship_rows(s, p).count(),
         _list_url("training:mentorships"),
     ),
     Figure(
@@ -744,7 +750,7 @@ FIGURES = (
         _l("文艺团队"),
         _l("个"),
         _l("范围内单位现有的文艺团队（团队不记成立日期，期间不适用）。"),
-        lambda s, p: art_team_rows(s.unit).count(),
+        lambda s, p: art_team_rows(s).count(),
         lambda s, p: list_url("training:teams", None, None, org=s.unit.pk),
     ),
     Figure(
@@ -752,7 +758,7 @@ FIGURES = (
         _l("演出场次"),
         _l("场"),
         _l("日期在期间内、在范围内村（社区）举办的演出，不论团队来自哪里。"),
-        lambda s, p: performance_rows(s.unit, p).count(),
+        lambda s, p: performance_rows(s, p).count(),
         _list_url("training:performances"),
     ),
     Figure(
@@ -760,7 +766,7 @@ FIGURES = (
         _l("观众人次"),
         _l("人次"),
         _l("上述演出的观众人数之和（未填计 0）。"),
-        lambda s, p: audience(s.unit, p),
+        lambda s, p: audience(s, p),
         _list_url("training:performances"),
     ),
 )
