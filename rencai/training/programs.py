@@ -33,6 +33,22 @@ from rencai.training.filters import label_units_by_path, units_visible_to
 from rencai.training.models import Attendance, TrainingBase, TrainingCategory, TrainingProgram
 from rencai.widgets import DatePicker
 
+# What a program's form and its API write (the 培训班次表 declares its own columns).
+PROGRAM_FIELDS = [
+    "name",
+    "category",
+    "organiser",
+    "base",
+    "start_date",
+    "end_date",
+    "hours",
+    "teachers",
+    "location",
+    "subsidy_per_attendance",
+    "funding_source",
+    "notes",
+]
+
 # --- filter and forms ---------------------------------------------------------------------------
 
 
@@ -77,20 +93,7 @@ class ProgramForm(RecordForm):
 
     class Meta:
         model = TrainingProgram
-        fields = [
-            "name",
-            "category",
-            "organiser",
-            "base",
-            "start_date",
-            "end_date",
-            "hours",
-            "teachers",
-            "location",
-            "subsidy_per_attendance",
-            "funding_source",
-            "notes",
-        ]
+        fields = PROGRAM_FIELDS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -380,20 +383,7 @@ ROUTES: list[tuple[str, Any, str]] = [
         record_viewset(
             TrainingProgram,
             ProgramFilter,
-            [
-                "name",
-                "category",
-                "organiser",
-                "base",
-                "start_date",
-                "end_date",
-                "hours",
-                "teachers",
-                "location",
-                "subsidy_per_attendance",
-                "funding_source",
-                "notes",
-            ],
+            PROGRAM_FIELDS,
             related=("category", "organiser", "base"),
             base=ProgramSerializer,
             annotate={"attendance_count": Count("attendances")},
