@@ -31,3 +31,15 @@ def edit_form_data(person: Person, **changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+def record_routes() -> list[tuple[str, type]]:
+    """(prefix, viewset) of every API endpoint over records — those with a model serializer;
+    `/api/figures/` answers computed numbers, not records."""
+    from rencai.urls import router
+
+    return [
+        (prefix, viewset)
+        for prefix, viewset, _basename in router.registry
+        if hasattr(getattr(viewset, "serializer_class", None), "Meta")
+    ]

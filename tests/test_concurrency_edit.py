@@ -13,6 +13,7 @@ import pytest
 from django import forms
 from django.db import connection, transaction
 from django.urls import reverse
+from helpers import record_routes
 from rest_framework import serializers
 from test_write_rules import Samples, api_url
 
@@ -24,7 +25,6 @@ from rencai.people.models import Person
 from rencai.records.versions import StaleVersion, check_version, version_of
 from rencai.training.models import Livestock, RectificationItem, TrainingProgram
 from rencai.training.records import views as record_views
-from rencai.urls import router
 
 CONFLICT = "此记录已被他人修改"
 MINE, THEIRS = "甲方修改", "乙方修改"
@@ -192,13 +192,11 @@ def test_a_review_opened_before_a_resubmission_is_not_applied_to_it(county, pers
 
 # --- the API -------------------------------------------------------------------------------------
 
-ENDPOINTS = [
-    (prefix, viewset.serializer_class.Meta.model) for prefix, viewset, _b in router.registry
-]
+ENDPOINTS = [(prefix, viewset.serializer_class.Meta.model) for prefix, viewset in record_routes()]
 
 
 def changed_value(prefix: str, shown: dict[str, Any]) -> tuple[str, Any, Any]:
-    serializer = dict((p, v) for p, v, _b in router.registry)[prefix].serializer_class
+    serializer = dict(record_routes())[prefix].serializer_class
     fields = {n: f for n, f in serializer().fields.items() if not f.read_only}
     return _changed(
         fields, shown, serializers.CharField, serializers.IntegerField, serializers.DateField

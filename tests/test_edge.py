@@ -9,6 +9,7 @@ import pytest
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.test import Client
+from helpers import record_routes
 
 from rencai.audit.models import AuditEvent
 from rencai.edge import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
@@ -142,7 +143,7 @@ def test_a_huge_text_in_any_form_is_a_field_error_not_a_save(login, personas, pa
     } <= limited
 
 
-VIEWSETS = {f"/api/{prefix}/": viewset for prefix, viewset, _basename in router.registry}
+VIEWSETS = {f"/api/{prefix}/": viewset for prefix, viewset in record_routes()}
 
 
 def text_fields(url: str) -> list[str]:

@@ -14,6 +14,7 @@ import pytest
 from conftest import make_id
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from helpers import record_routes
 
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
@@ -35,7 +36,6 @@ from rencai.training.models import (
     TrainingTarget,
 )
 from rencai.training.records import views as record_views
-from rencai.urls import router
 
 D = datetime.date
 
@@ -44,7 +44,7 @@ def record_endpoints() -> list[tuple[str, type[models.Model]]]:
     """(API prefix, model) of every endpoint over unit-scoped records: those whose manager
     places records in units."""
     found = []
-    for prefix, viewset, _basename in router.registry:
+    for prefix, viewset in record_routes():
         model = viewset.serializer_class.Meta.model
         if getattr(model.objects.all(), "unit_fields", ()):
             found.append((prefix, model))
@@ -218,7 +218,7 @@ def test_outsider_cannot_edit_what_the_page_would_not_let_them(
 
 
 def _writable(prefix: str, shown: dict[str, Any]) -> dict[str, Any]:
-    serializer = dict((p, v) for p, v, _b in router.registry)[prefix].serializer_class
+    serializer = dict(record_routes())[prefix].serializer_class
     fields = serializer().fields
     return {k: v for k, v in shown.items() if k in fields and not fields[k].read_only}
 
