@@ -272,6 +272,8 @@ DEMAND_COLUMNS = [
 
 
 class DemandSheet(Sheet):
+    exports = False  # a unit's demand is reported once, in the round's own table
+
     def upload_options(self, user: Any, params: Any) -> dict[str, Any]:
         round_id = _option_id(params, "census_round")
         if not CensusRound.objects.visible_to(user).filter(pk=round_id).exists():

@@ -217,15 +217,15 @@ def _record_job(
 
 def run_export(args: Namespace) -> int:
     sheet = _sheet(args.sheet)
+    if not sheet.exports:
+        _err(f"“{sheet.title}”（{sheet.name}）只用于导入，不能导出")
+        return 2
     user = _user(args.as_user)
     params = sheet_values(sheet, "export", user, args)
     try:
         count = export_sheet(sheet, user, params, args.out)
     except PermissionError:
         _err(f"账号 {user.username} 的角色不能导出业务数据")
-        return 2
-    except NotImplementedError:
-        _err(f"“{sheet.title}”（{sheet.name}）只用于导入，不能导出")
         return 2
     print(f"已导出 {count} 行到 {args.out}")
     return 0

@@ -8,7 +8,7 @@ does the rest: reading, finding the header, reporting every bad cell, all-or-not
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from rencai.imports.options import SheetOption
 from rencai.standards.text import fold
@@ -71,6 +71,8 @@ class Sheet:
     instructions: list[str] = field(default_factory=list)
     # The `--flags` of `rencai import|export` for this sheet (imports/options.py)
     command_options: list[SheetOption] = field(default_factory=list)
+    # Whether records can be exported in this sheet's layout (the 人才需求表 is import-only)
+    exports: ClassVar[bool] = True
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
