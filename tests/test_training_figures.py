@@ -8,7 +8,7 @@ import pytest
 
 from rencai.orgs.models import OrgKind, OrgUnit
 from rencai.people.models import Person
-from rencai.training import figures
+from rencai.training import figures, ledger_figures
 from rencai.training.figures import Period
 from rencai.training.models import Attendance, TrainingCategory, TrainingProgram, TrainingTarget
 from tests.conftest import make_id
@@ -183,7 +183,7 @@ def test_the_grouped_figures_equal_the_per_unit_ones(ledger, county, scope, peri
     unit = getattr(county, scope)
     children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
     TrainingTarget.objects.create(year=2026, org=county.dongguan, attendances=2)
-    summary = figures.ledger_summary(unit, children, period, 2026, until)
+    summary = ledger_figures.ledger_summary(unit, children, period, 2026, until)
     assert summary.attendances == figures.attendances(unit, period)
     assert summary.trainees == figures.trainees(unit, period)
     assert summary.achieved == figures.progress(unit, 2026, until=until).achieved
@@ -232,7 +232,9 @@ def test_a_one_county_installation_counts_without_unit_conditions(county, people
     assert figures.attendances(county.county, year) == Attendance.objects.count() == 3
     assert figures.organised_attendances(county.county, year) == 3
     children = list(OrgUnit.objects.filter(parent=county.county).order_by("path"))
-    lines = figures.ledger_summary(county.county, children, year, 2026, D(2026, 12, 31)).lines
+    lines = ledger_figures.ledger_summary(
+        county.county, children, year, 2026, D(2026, 12, 31)
+    ).lines
     assert {line.unit.name: line.attendances for line in lines} == {
         "城关镇": 1,  # 张三
         "青山镇": 2,  # 王五 at 城关镇's course and 李四 at its own: both live in 石桥村
@@ -241,7 +243,7 @@ def test_a_one_county_installation_counts_without_unit_conditions(county, people
     for line in lines:
         assert line.attendances == figures.attendances(line.unit, year)
         assert line.trainees == figures.trainees(line.unit, year)
-    summary = figures.ledger_summary(county.county, children, year, 2026, D(2026, 12, 31))
+    summary = ledger_figures.ledger_summary(county.county, children, year, 2026, D(2026, 12, 31))
     assert summary.categories == figures.by_category(county.county, year)
     assert (summary.attendances, summary.trainees) == (3, 3)
 

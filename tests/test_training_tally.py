@@ -12,7 +12,7 @@ from django.db import connection
 from rencai.audit.bulk import BulkWriter
 from rencai.orgs.models import OrgKind, OrgUnit
 from rencai.people.models import Person
-from rencai.training import figures, tally
+from rencai.training import ledger_figures, tally
 from rencai.training.figures import Period
 from rencai.training.models import (
     Attendance,
@@ -210,8 +210,8 @@ def test_tallied_figures_equal_the_counted_ones(county, seed):
                            Period.year(2025)):  # fmt: skip
                 year = period.start.year
                 for until in (D(year, 3, 31), period.end):
-                    tallied = figures.ledger_summary(unit, children, period, year, until)
-                    counted = figures._counted_summary(unit, children, period, year, until)
+                    tallied = ledger_figures.ledger_summary(unit, children, period, year, until)
+                    counted = ledger_figures._counted_summary(unit, children, period, year, until)
                     assert tallied == counted, (unit.name, period, until)
 
     compare()

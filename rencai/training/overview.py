@@ -17,7 +17,7 @@ from rencai.audit.log import change_mark
 from rencai.figures import Scope, list_url, registry
 from rencai.orgs.choices import TOWNSHIP_KINDS, VILLAGE_KINDS, OrgKind
 from rencai.orgs.models import OrgUnit
-from rencai.training import figures
+from rencai.training import figures, ledger_figures
 from rencai.training.choices import EntityKind, OutcomeKind
 
 PERIODS = [("year", _("全年")), ("h1", _("上半年")), ("h2", _("下半年")), ("custom", _("自定义"))]
@@ -74,7 +74,7 @@ def _children(unit: OrgUnit) -> list[OrgUnit]:
     )
 
 
-def _listed(line: figures.UnitLine) -> bool:
+def _listed(line: ledger_figures.UnitLine) -> bool:
     """A township, street, village or community always has its line (a zero is news there);
     a department, school or enterprise only when it has 人次 or a target."""
     divisions = (*TOWNSHIP_KINDS, *VILLAGE_KINDS)
@@ -86,7 +86,7 @@ def _listed(line: figures.UnitLine) -> bool:
 def _training(unit: OrgUnit, period: figures.Period, year: int, until: datetime.date) -> dict:
     """人次, 人数, organised, categories, children and targets: the ledger's figures."""
     year_to_date = figures.Period(datetime.date(year, 1, 1), until)
-    summary = figures.ledger_summary(unit, _children(unit), period, year, until)
+    summary = ledger_figures.ledger_summary(unit, _children(unit), period, year, until)
     own = figures.Progress(unit, year, figures.target_of(unit, year), summary.achieved, until)
     if OrgUnit.objects.is_sole_root(unit):  # every organiser is in the scope: the same rows
         organised = summary.attendances
