@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from rencai.people import views
+from rencai.people import workbench
 
-urlpatterns = [path("home/", views.home, name="home")]
+urlpatterns = [path("home/", workbench.home, name="home")]
