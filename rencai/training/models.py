@@ -3,7 +3,8 @@ the 人次 ledger, the yearly targets decomposed down the tree, outcomes, mentor
 entities, art teams and their performances, and the reserve pools.
 
 Each record type's manager is a UnitScopedQuerySet: what places a record in a jurisdiction is
-declared once, next to the model (`unit_fields`)."""
+declared once, next to the model (`placed_by`), or for programs and the ledger, whose querysets
+say more, in querysets.py."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,6 +24,7 @@ from rencai.training.choices import (
     MentorshipStatus,
     OutcomeKind,
 )
+from rencai.training.querysets import AttendanceQuerySet, ProgramQuerySet
 
 
 class EditableList(models.Model):
@@ -120,15 +122,6 @@ class Livestock(models.Model):
         return f"{self.kind} {self.count} {self.unit}"
 
 
-class ProgramQuerySet(UnitScopedQuerySet):
-    unit_fields = ("organiser",)
-
-    def ended_between(self, start, end) -> "ProgramQuerySet":
-        """Programs whose last day falls in [start, end]: a program counts in the period it
-        ended in (the 口径 of 培训人次)."""
-        return self.filter(end_date__gte=start, end_date__lte=end)
-
-
 class TrainingProgram(models.Model):
     """培训班次: one course, from its first to its last day."""
 
@@ -176,16 +169,6 @@ class TrainingProgram(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class AttendanceQuerySet(UnitScopedQuerySet):
-    """A row is seen by the organiser (its ledger) and the trainee's home unit (it counts
-    there), but written only by the organiser: the trainee's township neither adds it to, nor
-    removes or moves it from, another unit's course — on the page and through the API alike."""
-
-    unit_fields = ("program__organiser", "person__home_org")
-    write_fields = ("program__organiser",)
-    outside_message = _("只有主办单位可以登记本班次的学员")
 
 
 class Attendance(models.Model):
