@@ -15,7 +15,6 @@ CHILDREN = {"training/livestock": "bases", "training/rectification-items": "insp
 # Modules still over MAX_LINES. The test fails when one is back under it and still listed, so
 # the list only shrinks.
 STILL_OVER: set[str] = {
-    "rencai/training/models.py",
     "rencai/demo/training.py",
 }
 
