@@ -8,10 +8,8 @@ class CensusConfig(AppConfig):
     verbose_name = _("人才资源普查")
 
     def ready(self) -> None:
-        from rencai.census.sheets import DEMAND_SHEET, ROSTER_SHEET, on_roster_committed
-        from rencai.imports.sheets import register
+        from rencai.census import demands  # noqa: F401 -- registers the 人才需求表
+        from rencai.census.units import on_roster_committed  # its import registers the 普查名册
         from rencai.imports.signals import job_committed
 
-        register(ROSTER_SHEET)
-        register(DEMAND_SHEET)
         job_committed.connect(on_roster_committed, dispatch_uid="census-roster-committed")

@@ -11,6 +11,6 @@ DOMAIN = Domain(
     menu=(MenuEntry(_("人才普查"), "census:rounds", "/census/", roles.reads_records, 30),),
     urls="rencai.census.urls",
     url_prefix="census/",
-    sheets=("rencai.census.sheets",),
+    sheets=("rencai.census.units", "rencai.census.demands"),
     figures="rencai.census.figures",
 )
