@@ -2,6 +2,7 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+from rencai.audit import log
 from rencai.audit.models import AuditAction, AuditEvent
 from rencai.widgets import DatePicker
 
@@ -13,7 +14,7 @@ class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("操作"), choices=AuditAction.choices)
     content_type = django_filters.ModelChoiceFilter(
         label=_("对象类型"),
-        queryset=ContentType.objects.filter(app_label__in=["people", "orgs", "accounts"]),
+        queryset=ContentType.objects.none(),
     )
     object_id = django_filters.CharFilter(label=_("对象编号"))
     object_repr = django_filters.CharFilter(label=_("对象名称"), lookup_expr="icontains")
@@ -36,6 +37,11 @@ class AuditEventFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # every record type the log holds, whichever domains are installed (the spine names none)
+        types = ContentType.objects.get_for_models(*log.audited_models(), for_concrete_models=False)
+        self.filters["content_type"].queryset = ContentType.objects.filter(
+            pk__in=[ct.pk for ct in types.values()]
+        ).order_by("app_label", "model")
         self.form.fields["content_type"].label_from_instance = lambda ct: str(
             ct.model_class()._meta.verbose_name if ct.model_class() else ct.model
         )

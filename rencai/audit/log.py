@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -47,8 +48,18 @@ def change_mark() -> tuple[int, int]:
 
 
 def is_audited(model: type[models.Model]) -> bool:
+    """Whether saving `model` writes the change log: every record, not infrastructure, not an
+    auto-created through table, and not a table the database derives from records (a model
+    saying `audited = False`: tallies kept by triggers, never written by the ORM)."""
     meta = model._meta
-    return not (meta.app_label in UNAUDITED_APPS or meta.auto_created or meta.proxy)
+    if meta.app_label in UNAUDITED_APPS or meta.auto_created or meta.proxy:
+        return False
+    return getattr(model, "audited", True)
+
+
+def audited_models() -> list[type[models.Model]]:
+    """Every model whose changes the log records, in app order: the audit list's 对象类型."""
+    return [m for m in apps.get_models() if is_audited(m) and m._meta.app_label != "auth"]
 
 
 def secret_fields(model: type[models.Model]) -> set[str]:

@@ -542,6 +542,8 @@ class ProgramTally(models.Model):
     """培训人次 of one program from one home unit: Attendance rows of `program` whose trainee
     lives in `home_org` now (a trainee moving moves their rows)."""
 
+    audited = False  # derived by triggers from the audited ledger (audit.log.is_audited)
+
     pk = models.CompositePrimaryKey("program", "home_org")
     program = models.ForeignKey(
         TrainingProgram,
@@ -563,6 +565,8 @@ class TraineeTally(models.Model):
     """One Person's 人次 in one year by half-year (`h1` 上半年, `h2` 下半年, by the program's
     end date), for one category (`category` = its pk) and for every category (`category` = 0):
     培训人数 of a whole half-year or year is a count of these rows."""
+
+    audited = False  # derived by triggers from the audited ledger (audit.log.is_audited)
 
     pk = models.CompositePrimaryKey("person", "year", "category")
     person = models.ForeignKey(
