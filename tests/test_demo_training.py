@@ -1,4 +1,4 @@
-"""The demo county's year of training (rencai/demo/training.py): what every 人才培育 page shows
+"""The demo county's year of training (rencai/demo/training/): what every 人才培育 page shows
 comes out consistent with the people register, audited, and only once."""
 
 import io

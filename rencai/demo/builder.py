@@ -19,6 +19,7 @@ from rencai.audit.context import acting_as
 from rencai.audit.log import record_event
 from rencai.audit.models import AuditAction
 from rencai.demo import county as c
+from rencai.demo.census import add_census
 from rencai.demo.training import add_training
 from rencai.orgs.choices import OrgKind
 from rencai.orgs.models import OrgUnit
@@ -344,8 +345,9 @@ def add_persons(
 
 
 def build(persons: int = 5000, *, progress=None) -> tuple[OrgUnit, int, list, dict]:
-    """Build or top up the demo county to `persons` Persons, with a year of training (once);
-    returns (county, added, accounts, what the training added)."""
+    """Build or top up the demo county to `persons` Persons, with a year of training and the
+    year's census round (each once); returns (county, added, accounts, what the year added:
+    {"training": {…}, "census": {…}}, each {} when nothing was)."""
     rng = random.Random(2026)
     with acting_as(None, username="system:demo"):
         with transaction.atomic():
@@ -353,8 +355,8 @@ def build(persons: int = 5000, *, progress=None) -> tuple[OrgUnit, int, list, di
             accounts = ensure_accounts(county)
         missing = persons - Person.objects.visible_to(_county_reader(county)).count()
         added = add_persons(county, missing, progress=progress)
-        trained = add_training(county)
-    return county, added, accounts, trained
+        year = {"training": add_training(county), "census": add_census(county)}
+    return county, added, accounts, year
 
 
 def _county_reader(county: OrgUnit) -> User:

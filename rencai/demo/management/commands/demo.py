@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from rencai.demo import builder, training
+from rencai.demo import builder, census, training
 
 
 class Command(BaseCommand):
@@ -29,10 +29,11 @@ class Command(BaseCommand):
             elif done == total or done % 100_000 == 0:
                 sys.stderr.write(f"生成人员 {done}/{total}\n")
 
-        _county, added, accounts, trained = builder.build(persons, progress=progress)
+        _county, added, accounts, year = builder.build(persons, progress=progress)
         if sys.stderr.isatty() and added:
             sys.stderr.write("\n")
-        self.stdout.write(training.summary(trained))
+        self.stdout.write(training.summary(year["training"]))
+        self.stdout.write(census.summary(year["census"]))
         self.stdout.write(
             f"示范县已就绪：新增 {added} 名人员，用时 {time.monotonic() - started:.1f} 秒"
         )
