@@ -3,7 +3,7 @@
     .venv/bin/python bench/make_persons_workbook.py ROWS OUT.xlsx [--county 示范县] [--seed 2026]
 
 Writes ROWS Persons with XlsxWriter in constant_memory mode (rows streamed to disk; strings are
-written in-line), under the template's header: the labels of rencai.people.sheets.COLUMNS
+written in-line), under the template's header: the labels of rencai.people.persons_sheet.COLUMNS
 without 人员编号 (filled by the system on export) and 备注 (free text, blank in practice) — 20
 columns. Every row is valid and new:
 
@@ -54,7 +54,7 @@ SOURCE_LABELS = {"local": "本土", "introduced": "引进", "returned": "回引"
 
 
 def columns() -> list[str]:
-    from rencai.people.sheets import COLUMNS
+    from rencai.people.persons_sheet import COLUMNS
 
     return [c.label for c in COLUMNS if c.label not in SKIPPED]
 
@@ -205,7 +205,7 @@ def write(rows: int, out: str | Path, *, county: str = "示范县", seed: int = 
     django.setup()
     import xlsxwriter
 
-    from rencai.people.sheets import COLUMNS
+    from rencai.people.persons_sheet import COLUMNS
 
     labels = columns()
     by_label = {c.label: c for c in COLUMNS}

@@ -23,7 +23,7 @@ def _module_name(path: Path) -> str:
 
 
 def _top(module: str) -> str:
-    """`rencai.people.sheets` → `people`; a top-level module (`rencai.cli`) is its own package."""
+    """`rencai.people.persons` → `people`; a top-level module (`rencai.cli`) is its own package."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else parts[0]
 
@@ -109,29 +109,29 @@ def test_the_check_sees_both_forms():
     fake = PACKAGE / "training" / "_private_imports_probe.py"
     found = list(violations_in(fake, SOURCE))
     assert [v.split(": ", 1)[1] for v in found] == [
-        "from rencai.people.sheets import _hidden",
+        "from rencai.people.persons_sheet import _hidden",
         "from rencai.people import _also",
-        "sheets._stored",
+        "persons_sheet._stored",
         "wb._write",
-        "people.sheets._deep",
+        "people.persons_sheet._deep",
         "rencai.audit.log._jsonable",
     ]
 
 
 SOURCE = """
-from rencai.people.sheets import _hidden, public
+from rencai.people.persons_sheet import _hidden, public
 from rencai.people import _also
 from rencai.training.sheets import _ours
-from rencai.people import sheets
+from rencai.people import persons_sheet
 import rencai.imports.workbooks as wb
 from . import _sibling
-sheets._stored("x")
+persons_sheet._stored("x")
 wb._write(1)
 from rencai import people
-people.sheets._deep()
+people.persons_sheet._deep()
 import rencai.audit.log
 rencai.audit.log._jsonable(1)
 import rencai.training.ledger
 rencai.training.ledger._ours()
-sheets.__name__
+persons_sheet.__name__
 """

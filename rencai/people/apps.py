@@ -9,6 +9,6 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from rencai.imports.sheets import register
-        from rencai.people.sheets import PERSON_SHEET
+        from rencai.people.persons_sheet import PERSON_SHEET
 
         register(PERSON_SHEET)

@@ -1,4 +1,17 @@
-"""The talent categories a new installation starts with (editable data afterwards)."""
+"""人才类别 (TalentCategory), the labels a Person may carry: the categories a new installation
+starts with (editable data afterwards; migration 0002 seeds them), its form and its pages (the
+list with how many Persons of the user's jurisdiction hold each, create, edit)."""
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from rencai.accounts import roles
+from rencai.accounts.access import allow
+from rencai.people.models import Person, TalentCategory
 
 # (name, group, description)
 SEED_CATEGORIES: list[tuple[str, str, str]] = [
@@ -29,3 +42,47 @@ SEED_CATEGORIES: list[tuple[str, str, str]] = [
     ("后备干部", "local", ""),
     ("新型职业农民", "local", ""),
 ]
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = TalentCategory
+        fields = ["name", "group", "description", "sort_order", "is_active"]
+
+
+@allow(roles.reads_records)
+def category_list(request: HttpRequest) -> HttpResponse:
+    """人才类别: the labels in use, with how many Persons of the user's jurisdiction hold each."""
+    visible = Person.objects.visible_to(request.user).values("id")
+    counts = dict(
+        Person.categories.through.objects.filter(person_id__in=visible)
+        .values_list("talentcategory_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    categories = [(c, counts.get(c.pk, 0)) for c in TalentCategory.objects.all()]
+    return render(
+        request,
+        "people/category_list.html",
+        {"categories": categories, "can_manage": roles.manages_orgs(request.user)},
+    )
+
+
+def _category_form(request: HttpRequest, instance: TalentCategory | None) -> HttpResponse:
+    form = CategoryForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        category = form.save()
+        messages.success(request, _("已保存人才类别 %(name)s") % {"name": category.name})
+        return redirect("people:categories")
+    title = _("编辑人才类别") if instance else _("新增人才类别")
+    return render(request, "form.html", {"form": form, "title": title})
+
+
+@allow(roles.manages_orgs)
+def category_create(request: HttpRequest) -> HttpResponse:
+    return _category_form(request, None)
+
+
+@allow(roles.manages_orgs)
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _category_form(request, get_object_or_404(TalentCategory, pk=pk))

@@ -9,9 +9,9 @@ from rencai.domains import Domain, MenuEntry, Route
 
 
 def api_routes() -> Iterable[Route]:
-    from rencai.people.api import PersonViewSet
+    from rencai.people import persons
 
-    return [("people", PersonViewSet, "person")]
+    return persons.ROUTES
 
 
 DOMAIN = Domain(
@@ -25,7 +25,7 @@ DOMAIN = Domain(
     url_prefix="people/",
     root_urls="rencai.people.home_urls",
     api_routes=api_routes,
-    sheets=("rencai.people.sheets",),
+    sheets=("rencai.people.persons_sheet",),
     person_model="people.Person",
     unit_list="people:list",
     figures="rencai.people.figures",

@@ -39,7 +39,7 @@ from rencai.orgs.resolve import UnitResolver
 from rencai.people.bulk import PersonBulkWriter
 from rencai.people.choices import PersonStatus, Source
 from rencai.people.models import Person
-from rencai.people.sheets import (
+from rencai.people.persons_sheet import (
     gender_problem,
     new_person_values,
     parse_name,

@@ -1,4 +1,4 @@
-"""The 人员信息表: the people register as an import/export sheet.
+"""The 人员信息表: the import/export sheet of 人员 (Person), whose other parts are in persons.py.
 
 One row is one Person, keyed by ID number. A blank cell keeps what the register holds (an
 import never erases), so exporting and importing again changes nothing. An export that masks
@@ -517,7 +517,7 @@ class PersonSheet(Sheet):
         from django.http import QueryDict
 
         from rencai.listing import filtered
-        from rencai.people.filters import PersonFilter
+        from rencai.people.persons import PersonFilter
 
         data = QueryDict(mutable=True)
         for key, value in params.items():
