@@ -22,6 +22,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django_filters import FilterSet
 
 from rencai.accounts import roles
@@ -87,6 +88,7 @@ class RecordViews:
     list_template = "records/list.html"
     nav_template = ""  # the module's sub-navigation, shown above the page
     count_template = ""  # shown after a list's count (a total of the filtered rows)
+    count_measure = _l("条")  # the list's count says 共 N 条; a figure's list says its measure
     delete_warning = ""  # what else a deletion takes with it
 
     @property

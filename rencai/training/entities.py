@@ -56,6 +56,7 @@ class EntityForm(RecordForm):
 class EntityViews(RecordViews):
     model = Entity
     slug = "entities"
+    count_measure = _("个")  # the measure of its figure (rencai/training/figures_registry.py)
     filterset = EntityFilter
     form = EntityForm
     sheet = "entities"

@@ -90,6 +90,7 @@ class MentorshipForm(RecordForm):
 class MentorshipViews(RecordViews):
     model = Mentorship
     slug = "mentorships"
+    count_measure = _("对")  # the measure of its figure (rencai/training/figures_registry.py)
     filterset = MentorshipFilter
     form = MentorshipForm
     sheet = "mentorships"

@@ -308,6 +308,7 @@ def _grade_of(record: Outcome) -> str | None:
 class OutcomeViews(RecordViews):
     model = Outcome
     slug = "outcomes"
+    count_measure = _("个")  # the measure of its figure (rencai/training/figures_registry.py)
     filterset = OutcomeFilter
     form = OutcomeForm
     sheet = "outcomes"

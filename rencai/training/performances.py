@@ -133,6 +133,7 @@ class PerformanceForm(RecordForm):
 class PerformanceViews(RecordViews):
     model = Performance
     slug = "performances"
+    count_measure = _("场")  # the measure of its figure (rencai/training/figures_registry.py)
     filterset = PerformanceFilter
     form = PerformanceForm
     sheet = "performances"

@@ -139,6 +139,7 @@ class MemberForm(forms.Form):
 class TeamViews(RecordViews):
     model = ArtTeam
     slug = "teams"
+    count_measure = _("个")  # the measure of its figure (rencai/training/figures_registry.py)
     filterset = TeamFilter
     form = TeamForm
     sheet = "teams"
