@@ -6,6 +6,8 @@ keyed by a stable key (`training.attendance`, `people.active` …) and names no 
 needs a number — the overview pages, the API (`/api/figures/`), `rencai figures`, later the
 dashboard and the Word report — asks the registry for it with a `Scope` (a unit and everything
 below it, computed once per request) and a `Period` (first and last day, both included).
+Figures of events that are dated — a training program's end, an outcome — count what has
+happened: `happened(period)` is the part of a period up to today, the one place that clips.
 
 `docs/figures.md` holds a section generated from the registry (`rencai figures --docs FILE`);
 tests/test_figures_registry.py fails when the file and the registry differ."""
@@ -14,19 +16,26 @@ import calendar
 import datetime
 import importlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from django.db.models import Aggregate, Count, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from rencai import domains
+from rencai.orgs.choices import OrgKind
 from rencai.orgs.models import OrgUnit
+
+T = TypeVar("T")
 
 Number = int | float | Decimal | None
 
@@ -62,12 +71,31 @@ class Period:
     def span(self, other: "Period") -> "Period":
         return Period(self.start, other.end)
 
+    def to(self, day: datetime.date) -> "Period | None":
+        """The days of the period up to `day` included; None when the period begins after it."""
+        if day < self.start:
+            return None
+        return self if day >= self.end else Period(self.start, day)
+
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(_("结束日期早于开始日期"))
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+def today() -> datetime.date:
+    """The day it is where the installation is (TIME_ZONE): the last day counted so far."""
+    return timezone.localdate()
+
+
+def happened(period: Period) -> Period | None:
+    """The part of `period` that has happened: its days up to today (`Period.to`); None when it
+    begins after today. A figure of dated events counts these days only, so that a program
+    planned to end next week is not counted before it ends — the one rule for a figure and the
+    progress beside it."""
+    return period.to(today())
 
 
 _YEAR = r"(?P<y>\d{4})"
@@ -118,11 +146,13 @@ def _date(text: str) -> datetime.date:
 class Scope:
     """A unit and every unit below it, as one request asks about it: what the figures of the
     request would otherwise each ask the database again (the subtree's ids, whether it is the
-    whole installation, the county it lies in) is asked once, on first use. `viewer` is the
+    whole installation, the county it lies in, the child units) is asked once, on first use,
+    and `memo` keeps what several figures of the request compute from one pass. `viewer` is the
     account asking (None: the command line without --as)."""
 
     unit: OrgUnit
     viewer: Any = None
+    memos: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def subtree_ids(self) -> list[int]:
@@ -139,6 +169,41 @@ class Scope:
         county = OrgUnit.objects.filter(path__startswith=self.unit.root_path)
         return list(county.values_list("id", flat=True))
 
+    @cached_property
+    def county_is_everything(self) -> bool:
+        """No unit lies outside the unit's county (a one-county installation)."""
+        roots = OrgUnit.objects.filter(parent__isnull=True).exclude(path=self.unit.root_path)
+        return not roots.exists()
+
+    @cached_property
+    def children(self) -> list[OrgUnit]:
+        """The units a figure is broken down to: the unit's active direct children, not 村民小组,
+        in the order offices list them."""
+        units = OrgUnit.objects.filter(parent=self.unit, is_active=True)
+        return sorted(units.exclude(kind=OrgKind.VILLAGER_GROUP), key=OrgUnit.sibling_key)
+
+    @cached_property
+    def child_of(self) -> dict[int, int]:
+        """Each unit of the subtree lying below one of `children` → that child's id."""
+        return OrgUnit.objects.child_of(self.unit, self.children)
+
+    def within(self, field: str) -> Q:
+        """`field` (a lookup to an OrgUnit) in the subtree — no condition at all when the
+        subtree is every unit there is (the county of a one-county installation)."""
+        return Q() if self.is_everything else Q(**{f"{field}__in": self.subtree_ids})
+
+    def below(self, child: OrgUnit) -> "Scope":
+        """The scope of a unit below this one, asked by the same viewer."""
+        return Scope(child, self.viewer)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` the first time `key` is asked of this scope, the same value after: the
+        figures of one request that read one pass over the records (the ledger's summary of a
+        period) share it."""
+        if key not in self.memos:
+            self.memos[key] = compute()
+        return self.memos[key]
+
     @classmethod
     def visible(cls, viewer: Any, unit_id: Any = None) -> "Scope":
         """The scope of `unit_id` (default: the viewer's own unit) if it lies in the viewer's
@@ -148,21 +213,82 @@ class Scope:
         return cls(unit, viewer)
 
 
+Where = OrgUnit | Scope  # what a figure function is asked for: a unit, or a request's Scope
+
+
+def as_scope(where: Where) -> Scope:
+    """The scope of a unit (a new one, asking the tree afresh), or the request's scope as is."""
+    return where if isinstance(where, Scope) else Scope(where)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a breakdown: what it is (`key`: a unit's or a category's pk, a kind's code),
+    its label, its number and the list of exactly its rows (None when there is none)."""
+
+    key: Any
+    label: str
+    value: Number
+    url: str | None = None
+
+
 @dataclass(frozen=True)
 class Breakdown:
-    """A figure split by something (child unit, category, kind): label → value."""
+    """A figure split by something (child unit, category, kind): its lines, in the order a page
+    shows them."""
 
     key: str
     label: str | Promise
-    compute: Callable[[Scope, Period], Mapping[str, Number]]
+    compute: Callable[[Scope, Period], Sequence[Line]]
+
+    def values(self, scope: Scope, period: Period) -> dict[str, Number]:
+        """label → value, as `/api/figures/` prints a breakdown."""
+        return {str(line.label): line.value for line in self.compute(scope, period)}
+
+
+CHILD_UNIT = "child_unit"
+
+
+def by_child_unit(
+    per_child: Callable[[Scope, Period], Mapping[int, Number]],
+    drill: Callable[[Scope, Period], str | None] | None = None,
+) -> Breakdown:
+    """A figure by child unit: one line per unit of `Scope.children`, its number from
+    `per_child` (child pk → number, from one pass over the scope's rows; a child it leaves out
+    has 0) and its link the figure's own drill-down asked for the child's scope."""
+
+    def compute(scope: Scope, period: Period) -> list[Line]:
+        found = per_child(scope, period)
+        return [
+            Line(c.pk, c.name, found.get(c.pk, 0), drill(scope.below(c), period) if drill else None)
+            for c in scope.children
+        ]
+
+    return Breakdown(CHILD_UNIT, _l("按下级单位"), compute)
+
+
+def count_by_child(
+    scope: Scope, rows: QuerySet, *fields: str, total: Aggregate | None = None
+) -> Counter[int]:
+    """child pk → the scope's `rows` (or their `total`, e.g. Sum("audience")) whose unit in one
+    of `fields` lies in that child's subtree, a row counted once per child even when two of its
+    fields lie there (a person living in one village and working in another of the same
+    township): one GROUP BY over the fields' units, not a count per child."""
+    found: Counter[int] = Counter()
+    grouped = rows.values_list(*fields).annotate(n=total or Count("*")).order_by()
+    for *units, n in grouped:
+        for child in {scope.child_of.get(u) for u in units} - {None}:
+            found[child] += n or 0
+    return found
 
 
 @dataclass(frozen=True)
 class Figure:
     """One statistic: its stable `key` (`<domain>.<name>`), Chinese `label`, unit of measure
-    (人, 人次, 个, 万元, %), its 口径 (`rule`: every rule its count depends on), the function
-    computing it for a scope and a period, its breakdowns, and the list its number drills down
-    to (a URL whose list shows exactly the rows counted; None for a figure of no rows)."""
+    (人, 人次, 个, 万元, %), its 口径 (`rule`: every rule its count depends on, stated as a rule),
+    the function computing it for a scope and a period, its breakdowns, and the list its number
+    drills down to (a URL whose list shows exactly the rows counted; None for a figure of no
+    rows)."""
 
     key: str
     label: str | Promise
@@ -174,6 +300,10 @@ class Figure:
 
     def url(self, scope: Scope, period: Period) -> str | None:
         return self.drill(scope, period) if self.drill else None
+
+    def lines(self, breakdown: str, scope: Scope, period: Period) -> Sequence[Line]:
+        """The lines of the breakdown keyed `breakdown` (`category`, `child_unit` …)."""
+        return next(b for b in self.breakdowns if b.key == breakdown).compute(scope, period)
 
 
 def list_url(name: str, unit: OrgUnit | None, period: Period | None, **extra: Any) -> str:
@@ -235,7 +365,7 @@ def answer(
         }
         if breakdowns and f.breakdowns:
             row["breakdowns"] = {
-                b.key: {str(k): _plain(v) for k, v in b.compute(scope, period).items()}
+                b.key: {k: _plain(v) for k, v in b.values(scope, period).items()}
                 for b in f.breakdowns
             }
         rows.append(row)
@@ -248,7 +378,9 @@ def answer(
 
 # -- docs/figures.md ----------------------------------------------------------------------------
 
-DOCS_BEGIN = "<!-- figures: generated by `rencai figures --docs FILE` from the code; edit it -->"
+DOCS_BEGIN = (
+    "<!-- figures: generated by `rencai figures --docs FILE` from the code; edit the code -->"
+)
 DOCS_END = "<!-- figures: end of the generated section -->"
 
 

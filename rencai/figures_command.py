@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         unit = roots[0]
     if viewer is not None and not OrgUnit.objects.visible_to(viewer).filter(pk=unit.pk).exists():
         return _fail(f"{unit.name_path} 不在账号 {viewer.username} 的管辖范围内")
-    answer = figures.answer(figures.Scope(unit, viewer), period)
+    answer = figures.answer(figures.Scope(unit, viewer), period, breakdowns=args.json)
     if args.json:
         sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
         return 0

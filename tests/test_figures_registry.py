@@ -20,6 +20,7 @@ from rencai.census import figures as census_figures
 from rencai.census.choices import UnitStatus
 from rencai.census.models import CensusUnit
 from rencai.figures import Period, Scope, parse_period
+from rencai.orgs.models import OrgUnit
 from rencai.people.choices import PersonStatus
 from rencai.people.models import Person
 from rencai.training import figures as tf
@@ -36,7 +37,9 @@ def expected(unit, period: Period) -> dict:
     year = period.end.year
     entities = tf.entities_by_kind(unit, period)
     units = CensusUnit.objects.filter(round__year=year, org__path__startswith=unit.path)
+    progress = tf.progress(unit, year, period.end)
     return {
+        "people.persons": Person.objects.in_units(OrgUnit.objects.subtree_ids(unit)).count(),
         "people.active": census_figures.unit_persons(unit).count(),
         "census.reporting_rate": census_figures.reporting_rate(units).percent,
         "census.completeness": census_figures.completeness(unit).rate.percent,
@@ -44,7 +47,9 @@ def expected(unit, period: Period) -> dict:
         "training.trainees": tf.trainees(unit, period),
         "training.organised": tf.organised_attendances(unit, period),
         "training.target": tf.target_of(unit, year),
-        "training.target_progress": tf.progress(unit, year, period.end).percent,
+        "training.achieved": progress.achieved,
+        "training.target_progress": progress.percent,
+        "training.time_progress": progress.expected_percent,
         "training.outcomes": sum(tf.outcomes_by_kind(unit, period).values()),
         "training.entities": sum(n for n, _jobs in entities.values()),
         "training.jobs_driven": sum(jobs for _n, jobs in entities.values()),

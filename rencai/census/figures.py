@@ -11,16 +11,18 @@
   in the township's subtree (all levels); 缺口 = 需求 − 现有 when positive, else 0.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rencai.census.choices import REPORTED
 from rencai.census.models import CensusRound, CensusUnit, Demand
-from rencai.figures import Figure, Period, Scope
+from rencai.figures import Figure, Period, Scope, Where, as_scope, by_child_unit
 from rencai.orgs.choices import TOWNSHIP_KINDS
 from rencai.orgs.models import PATH_SEPARATOR, OrgUnit
 from rencai.people.choices import PersonStatus
@@ -83,21 +85,44 @@ class Completeness:
         return [(label, Rate(self.filled[k], self.persons)) for k, label, _q in COMPLETENESS_FIELDS]
 
 
-def unit_persons(unit: OrgUnit):
-    """The 在册 Persons a reporting unit answers for: home or work unit in its subtree."""
-    return Person.objects.in_units(OrgUnit.objects.subtree_ids(unit)).filter(
-        status=PersonStatus.ACTIVE
-    )
+def unit_persons(unit: Where):
+    """The 在册 Persons a reporting unit (or a request's Scope) answers for: home or work unit
+    in its subtree."""
+    return Person.objects.in_units(as_scope(unit).subtree_ids).filter(status=PersonStatus.ACTIVE)
 
 
-def completeness(unit: OrgUnit) -> Completeness:
-    """完整率 of one reporting unit: one aggregate query over its Persons."""
-    counts = unit_persons(unit).aggregate(
-        persons=Count("*"),
-        **{key: Count("pk", filter=filled) for key, _label, filled in COMPLETENESS_FIELDS},
-    )
+def _filled_counts() -> dict[str, Count]:
+    return {key: Count("pk", filter=filled) for key, _label, filled in COMPLETENESS_FIELDS}
+
+
+def completeness(unit: Where) -> Completeness:
+    """完整率 of one reporting unit (or a request's Scope): one aggregate query over its
+    Persons."""
+    counts = unit_persons(unit).aggregate(persons=Count("*"), **_filled_counts())
     persons = counts.pop("persons")
     return Completeness(persons, counts)
+
+
+def completeness_by_child(scope: Scope) -> dict[int, Completeness]:
+    """`completeness` of each child unit of the scope (`Scope.children`), from one GROUP BY
+    over the (home, work) unit pairs of the scope's Persons: a person counts once in each child
+    whose subtree holds their home or work unit, as `completeness(child)` counts them."""
+    keys = list(_filled_counts())
+    found = {c.pk: Completeness(0, dict.fromkeys(keys, 0)) for c in scope.children}
+    pairs = (
+        unit_persons(scope)
+        .values("home_org", "work_org")
+        .annotate(persons=Count("*"), **{f"filled_{k}": n for k, n in _filled_counts().items()})
+        .order_by()
+    )
+    for row in pairs:
+        for child in {scope.child_of.get(row["home_org"]), scope.child_of.get(row["work_org"])}:
+            if child is None:
+                continue
+            found[child].persons += row["persons"]
+            for key in keys:
+                found[child].filled[key] += row[f"filled_{key}"]
+    return found
 
 
 # -- 紧缺专业: supply against demand ------------------------------------------------------------
@@ -187,6 +212,19 @@ def scope_units(scope: Scope, period: Period):
     return CensusUnit.objects.filter(round__year=period.end.year, org__in=scope.subtree_ids)
 
 
+def reporting_rate_by_child(scope: Scope, period: Period) -> dict[int, float | None]:
+    """报送率 of each child unit of the scope: the reporting units below it, from one GROUP BY."""
+    whole: Counter = Counter()
+    part: Counter = Counter()
+    rows = scope_units(scope, period).values_list("org", "status").annotate(n=Count("*"))
+    for org, status, n in rows.order_by():
+        child = scope.child_of.get(org)
+        if child is not None:
+            whole[child] += n
+            part[child] += n if status in REPORTED else 0
+    return {c.pk: Rate(part[c.pk], whole[c.pk]).percent for c in scope.children}
+
+
 def _round_url(scope: Scope, period: Period) -> str | None:
     """The round of the scope's county for the year, when there is one."""
     found = CensusRound.objects.filter(
@@ -206,20 +244,36 @@ FIGURES = (
         _("报送率"),
         "%",
         _(
-            "期间结束所在年度的普查轮次中，范围内的报送单位里状态为已报或已审核的单位所占比例，"
-            "保留一位小数；没有报送单位为空。"
+            "统计年度为期间最后一天所在的年度：该年度普查轮次的报送单位中，单位在范围内（范围单位"
+            "本身或其任一级下级单位）的，状态为已报或已审核的所占比例：已报单位数 ÷ 报送单位数 ×"
+            " 100%，保留一位小数；没有报送单位为空。状态为当前状态，期间内的其他日子不影响结果。"
         ),
         lambda s, p: reporting_rate(scope_units(s, p)).percent,
         _round_url,
+        (by_child_unit(reporting_rate_by_child, _round_url),),
     ),
     Figure(
         "census.completeness",
         _("完整率"),
         "%",
-        _(
-            "户籍/居住地或工作单位在范围内的在册人员，普查名册必填的各项中已填的比例"
-            "（已填格数 ÷ 人数 × 项数），保留一位小数；为当前存量，期间不适用。"
+        format_lazy(
+            _(
+                "状态为在册、户籍/居住地或工作单位在范围内（范围单位本身或其任一级下级单位）的人员，"
+                "普查名册必填的 {n} 项（{fields}）中已填的比例：已填格数 ÷（人数 × 项数）× 100%，"
+                "保留一位小数；两地共享的人员在两边各计一次，在共同的上级只计一次；没有人员为空；"
+                "为当前存量，期间不适用。"
+            ),
+            n=len(COMPLETENESS_FIELDS),
+            fields=format_lazy(
+                "、".join("{}" for _f in COMPLETENESS_FIELDS),
+                *(label for _k, label, _q in COMPLETENESS_FIELDS),
+            ),
         ),
-        lambda s, p: completeness(s.unit).rate.percent,
+        lambda s, p: completeness(s).rate.percent,
+        breakdowns=(
+            by_child_unit(
+                lambda s, p: {k: c.rate.percent for k, c in completeness_by_child(s).items()}
+            ),
+        ),
     ),
 )

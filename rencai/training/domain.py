@@ -22,5 +22,5 @@ DOMAIN = Domain(
     url_prefix="training/",
     api_routes=api_routes,
     sheets=("rencai.training.records",),
-    figures="rencai.training.figures",
+    figures="rencai.training.figures_registry",
 )

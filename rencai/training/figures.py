@@ -1,11 +1,14 @@
-"""The training figures (培训人次, 组织培训人次, 培训人数, target progress): each one named query
-whose docstring states its 口径 — what is counted, which date puts it in a period, which unit puts
-it in a jurisdiction. `FIGURES` (at the end) registers them with the figures layer
-(rencai/figures.py), which docs/figures.md is generated from; the overview and the reports only
-call these.
+"""The training figures (培训人次, 组织培训人次, 培训人数, target progress, outcomes, entities,
+mentorships, teams, performances): each one named query whose docstring states its 口径 — what is
+counted, which date puts it in a period, which unit puts it in a jurisdiction. figures_registry.py
+beside it registers them with the figures layer (rencai/figures.py), which the overview, the API,
+`rencai figures` and docs/figures.md read.
 
 A figure is asked for a *scope* (a unit and everything below it) and a *period* (first and last
-day, both included: rencai.figures.Period)."""
+day, both included: rencai.figures.Period). The ledger's figures count what has happened: the
+programs whose end date lies in the period and is not after today (`rencai.figures.happened`,
+applied by `attendance_rows`, `organised_rows` and `progress`, so every figure, list and
+progress of the ledger clips the same way)."""
 
 import datetime
 from collections.abc import Callable
@@ -15,9 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 
-from rencai.figures import Breakdown, Figure, Period, Scope, list_url
+from rencai.figures import Period, Where, as_scope, happened
 from rencai.orgs.models import OrgUnit
 from rencai.training.choices import EntityKind, OutcomeKind
 from rencai.training.models import (
@@ -33,41 +35,25 @@ from rencai.training.models import (
 )
 
 
-def _root_ids(unit: OrgUnit) -> list[int]:
-    """The units of the tree `unit` belongs to (its county)."""
-    return OrgUnit.objects.filter(path__startswith=unit.root_path).values_list("id", flat=True)
-
-
-Where = OrgUnit | Scope  # a unit, or a request's Scope (which asks the tree once for all figures)
-
-
-def _scope(where: Where) -> Scope:
-    return where if isinstance(where, Scope) else Scope(where)
-
-
 def _within(field: str, where: Where) -> Q:
-    """`field` (a lookup to an OrgUnit) in the unit's subtree — no condition at all when that
-    subtree is every unit there is (the county of a one-county installation)."""
-    scope = _scope(where)
-    if scope.is_everything:
-        return Q()
-    return Q(**{f"{field}__in": scope.subtree_ids})
+    """`field` (a lookup to an OrgUnit) in the unit's subtree (`Scope.within`)."""
+    return as_scope(where).within(field)
 
 
-def _county_is_everything(unit: OrgUnit) -> bool:
-    """No unit lies outside `unit`'s county: every trainee's home unit is inside it."""
-    return not OrgUnit.objects.filter(parent__isnull=True).exclude(path=unit.root_path).exists()
+def ended_within(period: Period | None, field: str = "program__end_date") -> Q:
+    """The rows whose program's end date lies in `period` (no row for None: nothing happened)."""
+    if period is None:
+        return Q(**{f"{field}__isnull": True})  # the end date is required: no row
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
 
 
 def attendance_rows(unit: Where, period: Period):
-    """培训人次 as rows: the Attendance rows of programs that **ended** within the period whose
-    trainee's **home unit** lies in `unit`'s subtree; a trainee whose home unit is outside the
-    county (the tree `unit` belongs to) counts under the **organiser's** unit instead."""
-    rows = Attendance.objects.filter(
-        program__end_date__gte=period.start,
-        program__end_date__lte=period.end,
-    )
-    where = _scope(unit)
+    """培训人次 as rows: the Attendance rows of programs that **ended** within the period, not
+    after today (`happened`), whose trainee's **home unit** lies in `unit`'s subtree; a trainee
+    whose home unit is outside the county (the tree `unit` belongs to) counts under the
+    **organiser's** unit instead."""
+    rows = Attendance.objects.filter(ended_within(happened(period)))
+    where = as_scope(unit)
     if where.is_everything:
         return rows  # every home unit and every organiser is in the scope
     scope, county = where.subtree_ids, where.county_ids
@@ -88,12 +74,10 @@ def trainees(unit: Where, period: Period) -> int:
 
 
 def organised_rows(unit: Where, period: Period):
-    """组织培训人次 as rows: the Attendance rows of programs that ended within the period and
-    whose **organiser** lies in `unit`'s subtree, wherever the trainees live."""
+    """组织培训人次 as rows: the Attendance rows of programs that ended within the period, not
+    after today, and whose **organiser** lies in `unit`'s subtree, wherever the trainees live."""
     return Attendance.objects.filter(
-        _within("program__organiser", unit),
-        program__end_date__gte=period.start,
-        program__end_date__lte=period.end,
+        _within("program__organiser", unit), ended_within(happened(period))
     )
 
 
@@ -119,7 +103,8 @@ class Progress:
     year: int
     target: int | None  # 人次; None when the unit has no target for the year
     achieved: int  # 培训人次 from 1 January to `until`
-    until: datetime.date
+    until: datetime.date  # the last day counted (统计截止日): not after today
+    begun: bool = True  # False: the year has not begun, nothing is counted yet
 
     @property
     def percent(self) -> Decimal | None:
@@ -131,7 +116,10 @@ class Progress:
 
     @property
     def expected_percent(self) -> Decimal:
-        """The share of the year gone by on `until`: where a unit on schedule would be."""
+        """时间进度: the share of the year gone by on `until`, where a unit on schedule would be:
+        (until − 1 January + 1) ÷ the year's days × 100, one decimal; 0 before the year begins."""
+        if not self.begun:
+            return Decimal("0.0")
         start = datetime.date(self.year, 1, 1)
         days = (datetime.date(self.year, 12, 31) - start).days + 1
         gone = min(max((self.until - start).days + 1, 0), days)
@@ -139,7 +127,7 @@ class Progress:
 
     @property
     def behind(self) -> bool:
-        """进度滞后: below the share of the year gone by."""
+        """进度滞后: 完成率 below 时间进度."""
         return self.percent is not None and self.percent < self.expected_percent
 
     def sentence(self) -> str:
@@ -153,36 +141,56 @@ class Progress:
         }
 
 
+def progress_until(period: Period) -> tuple[int, datetime.date]:
+    """The year and last day of the target progress beside the ledger figures of `period`: the
+    year the counted part of the period (`happened`) ends in, to its last day; when nothing of
+    the period has happened yet, the year it begins in, to 31 December (`progress` counts that to
+    today — nothing at all before the year begins)."""
+    counted = happened(period)
+    if counted is not None:
+        return counted.end.year, counted.end
+    return period.start.year, datetime.date(period.start.year, 12, 31)
+
+
+def progress_days(year: int, until: datetime.date) -> tuple[Period | None, datetime.date]:
+    """The days target progress counts: 1 January of `year` to `until`, not after today
+    (`happened`), and the last day counted (`until` itself when the year has not begun)."""
+    days = happened(Period(datetime.date(year, 1, 1), until))
+    return days, days.end if days else until
+
+
 def progress(unit: Where, year: int, until: datetime.date | None = None, category=None) -> Progress:
     """Target progress: 培训人次 of programs that ended between 1 January and `until` (default:
-    31 December) over the unit's target for the year — its overall target, or its target for
-    `category` (then only that category's 人次 count)."""
-    until = until or datetime.date(year, 12, 31)
-    scope = _scope(unit)
-    rows = attendance_rows(scope, Period(datetime.date(year, 1, 1), until))
+    31 December), not after today, over the unit's target for the year — its overall target, or
+    its target for `category` (then only that category's 人次 count)."""
+    days, last = progress_days(year, until or datetime.date(year, 12, 31))
+    scope = as_scope(unit)
+    target = target_of(scope.unit, year, category)
+    if days is None:
+        return Progress(scope.unit, year, target, 0, last, begun=False)
+    rows = attendance_rows(scope, days)
     if category is not None:
         rows = rows.filter(program__category=category)
-    return Progress(scope.unit, year, target_of(scope.unit, year, category), rows.count(), until)
+    return Progress(scope.unit, year, target, rows.count(), last)
 
 
-def _counting_tallies(unit: OrgUnit, window: Period):
-    """ProgramTally rows of the programs that ended within `window` which count in `unit`'s
-    scope, each annotated with its `counting` unit: the 口径 of `attendance_rows` (the home unit,
-    or the organiser for trainees from outside the county), read from the tallies."""
-    tallies = ProgramTally.objects.filter(
-        program__end_date__gte=window.start, program__end_date__lte=window.end
-    )
-    if not OrgUnit.objects.is_sole_root(unit):
-        scope = OrgUnit.objects.subtree_ids(unit)
-        county = list(_root_ids(unit))
+def counting_tallies(unit: Where, window: Period):
+    """ProgramTally rows of the programs that ended within `window` (days the caller has
+    already clipped to today) which count in `unit`'s scope, each annotated with its `counting`
+    unit: the 口径 of `attendance_rows` (the home unit, or the organiser for trainees from
+    outside the county), read from the tallies."""
+    where = as_scope(unit)
+    tallies = ProgramTally.objects.filter(ended_within(window))
+    if not where.is_everything:
+        scope, county = where.subtree_ids, where.county_ids
         tallies = tallies.filter(
             Q(home_org__in=scope) | (Q(program__organiser__in=scope) & ~Q(home_org__in=county))
         )
-    if _county_is_everything(unit):
+    if where.county_is_everything:
         return tallies.annotate(counting=F("home_org"))
     return tallies.annotate(
         counting=Case(
-            When(home_org__in=list(_root_ids(unit)), then=F("home_org")),
+            When(home_org__in=where.county_ids, then=F("home_org")),
             default=F("program__organiser"),
             output_field=IntegerField(),
         )
@@ -194,22 +202,24 @@ def progress_many(
 ) -> dict[int, Progress]:
     """`progress(t.org, t.year, until_in(t.year), t.category)` for each target, keyed by its
     pk, from one query per county, year and category over the ledger's tallies (人次 grouped by
-    counting unit, added up over each target's subtree) instead of one per target."""
+    counting unit, added up over each target's subtree) instead of one per target; counted to
+    today at the latest, like `progress`."""
     groups: dict[tuple, list[TrainingTarget]] = {}
     for t in targets:
         groups.setdefault((t.org.root_path, t.year, t.category_id), []).append(t)
     found: dict[int, Progress] = {}
     for (root_path, year, category), members in groups.items():
-        root = OrgUnit.objects.get(path=root_path)
-        until = until_in(year)
-        rows = _counting_tallies(root, Period(datetime.date(year, 1, 1), until))
-        if category is not None:
-            rows = rows.filter(program__category=category)
-        counts = dict(rows.values_list("counting").annotate(n=Sum("attendances")).order_by())
+        days, last = progress_days(year, until_in(year))
+        counts: dict[int, int] = {}
+        if days is not None:
+            rows = counting_tallies(OrgUnit.objects.get(path=root_path), days)
+            if category is not None:
+                rows = rows.filter(program__category=category)
+            counts = dict(rows.values_list("counting").annotate(n=Sum("attendances")).order_by())
         paths = dict(OrgUnit.objects.filter(pk__in=counts).values_list("pk", "path"))
         for t in members:
             achieved = sum(n for pk, n in counts.items() if paths[pk].startswith(t.org.path))
-            found[t.pk] = Progress(t.org, year, t.attendances, achieved, until)
+            found[t.pk] = Progress(t.org, year, t.attendances, achieved, last, days is not None)
     return found
 
 
@@ -326,7 +336,7 @@ def entities_by_kind(unit: Where, period: Period) -> dict[str, tuple[int, int]]:
 def mentorship_rows(unit: Where, period: Period):
     """名师带徒 as rows: pairs under way at some time in the period (started on or before its
     last day, not ended before its first), whose master or apprentice lives in the scope."""
-    scope = _scope(unit)
+    scope = as_scope(unit)
     return Mentorship.objects.filter(start_date__lte=period.end).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=period.start),
         _within("master__home_org", scope) | _within("apprentice__home_org", scope),
@@ -349,145 +359,3 @@ def performance_rows(unit: Where, period: Period):
 def audience(unit: Where, period: Period) -> int:
     """观众人次: the audiences of those performances added up (a blank audience counts 0)."""
     return performance_rows(unit, period).aggregate(n=Sum("audience"))["n"] or 0
-
-
-# -- the registry (rencai/figures.py): each figure above under its key ---------------------------
-
-
-def _ledger_url(**extra: object) -> Callable[[Scope, Period], str]:
-    return lambda s, p: list_url("training:attendances", s.unit, p, **extra)
-
-
-def _list_url(name: str) -> Callable[[Scope, Period], str]:
-    return lambda s, p: list_url(name, s.unit, p)
-
-
-def _year_to_end(period: Period) -> Period:
-    """1 January of the year the period ends in, to its last day: what target progress counts."""
-    return Period(datetime.date(period.end.year, 1, 1), period.end)
-
-
-def _progress(scope: Scope, period: Period) -> Decimal | None:
-    return progress(scope, period.end.year, period.end).percent
-
-
-def _entity_counts(scope: Scope, period: Period) -> dict[str, int]:
-    labels = dict(EntityKind.choices)
-    return {labels[k]: n for k, (n, _jobs) in entities_by_kind(scope.unit, period).items()}
-
-
-def _outcome_counts(scope: Scope, period: Period) -> dict[str, int]:
-    labels = dict(OutcomeKind.choices)
-    return {labels[k]: n for k, n in outcomes_by_kind(scope.unit, period).items()}
-
-
-BY_CATEGORY = Breakdown("category", _l("按培训类别"), lambda s, p: attendances_by_category(s, p))
-
-FIGURES = (
-    Figure(
-        "training.attendance",
-        _l("培训人次"),
-        _l("人次"),
-        _l(
-            "结束日期在期间内的培训项目的参训记录（一人参加一个项目为一人次），按学员户籍/居住地"
-            "计入所在单位；户籍/居住地在本县（范围所属的县）以外的学员计入主办单位。"
-        ),
-        lambda s, p: attendances(s, p),
-        _ledger_url(),
-        (BY_CATEGORY,),
-    ),
-    Figure(
-        "training.trainees",
-        _l("培训人数"),
-        _l("人"),
-        _l("培训人次中的不同人员：一人参训三次为三人次、一人。"),
-        lambda s, p: trainees(s, p),
-        _ledger_url(per_person=1),
-    ),
-    Figure(
-        "training.organised",
-        _l("组织培训人次"),
-        _l("人次"),
-        _l("结束日期在期间内、主办单位在范围内的培训项目的参训记录，不论学员住在哪里。"),
-        lambda s, p: organised_attendances(s, p),
-        _ledger_url(organised=1),
-    ),
-    Figure(
-        "training.target",
-        _l("年度培训目标"),
-        _l("人次"),
-        _l("范围单位本身在期间结束所在年度的总体培训目标（未设为空）。"),
-        lambda s, p: target_of(s.unit, p.end.year),
-    ),
-    Figure(
-        "training.target_progress",
-        _l("目标完成率"),
-        "%",
-        _l(
-            "期间结束所在年度 1 月 1 日至期间最后一天结束的培训项目的培训人次，除以范围单位本身"
-            "该年度的总体目标，保留一位小数（四舍五入）；未设目标为空。"
-        ),
-        _progress,
-        lambda s, p: list_url("training:attendances", s.unit, _year_to_end(p)),
-    ),
-    Figure(
-        "training.outcomes",
-        _l("培训成效"),
-        _l("个"),
-        _l("日期在期间内、人员户籍/居住地在范围内的培训成效记录。"),
-        lambda s, p: outcome_rows(s, p).count(),
-        _list_url("training:outcomes"),
-        (Breakdown("kind", _l("按成效类型"), _outcome_counts),),
-    ),
-    Figure(
-        "training.entities",
-        _l("经营主体"),
-        _l("个"),
-        _l("期间最后一天的存量：范围内单位的、成立日期不晚于该日（或未填成立日期）的经营主体。"),
-        lambda s, p: entity_rows(s, p).count(),
-        _list_url("training:entities"),
-        (Breakdown("kind", _l("按主体类型"), _entity_counts),),
-    ),
-    Figure(
-        "training.jobs_driven",
-        _l("带动就业人数"),
-        _l("人"),
-        _l("上述经营主体的带动就业人数之和（未填计 0）。"),
-        lambda s, p: sum(jobs for _n, jobs in entities_by_kind(s, p).values()),
-        _list_url("training:entities"),
-    ),
-    Figure(
-        "training.mentorships",
-        _l("名师带徒"),
-        _l("对"),
-        _l(
-            "期间内任何时候在带的师徒对（开始不晚于期间最后一天、未在期间第一天前结束），师傅或徒弟住在范围内。"
-        ),
-        lambda s, p: mentorship_rows(s, p).count(),
-        _list_url("training:mentorships"),
-    ),
-    Figure(
-        "training.art_teams",
-        _l("文艺团队"),
-        _l("个"),
-        _l("范围内单位现有的文艺团队（团队不记成立日期，期间不适用）。"),
-        lambda s, p: art_team_rows(s).count(),
-        lambda s, p: list_url("training:teams", None, None, org=s.unit.pk),
-    ),
-    Figure(
-        "training.performances",
-        _l("演出场次"),
-        _l("场"),
-        _l("日期在期间内、在范围内村（社区）举办的演出，不论团队来自哪里。"),
-        lambda s, p: performance_rows(s, p).count(),
-        _list_url("training:performances"),
-    ),
-    Figure(
-        "training.audience",
-        _l("观众人次"),
-        _l("人次"),
-        _l("上述演出的观众人数之和（未填计 0）。"),
-        lambda s, p: audience(s, p),
-        _list_url("training:performances"),
-    ),
-)

@@ -1,24 +1,25 @@
 """The 培训 overview: the training figures of the viewer's jurisdiction for a period, each
-number a link to the ledger rows that make it (the ledger list's count equals the number)."""
+number a link to the ledger rows that make it (the ledger list's count equals the number). Every
+number is a registered figure (rencai/training/figures_registry.py) or a line of one of its
+breakdowns, read through the figures layer with the request's Scope: the page states nothing
+the API, `rencai figures` and the reports would not."""
 
-import datetime
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django import forms
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.audit.log import change_mark
-from rencai.figures import Scope, list_url, registry
+from rencai.figures import CHILD_UNIT, Line, Period, Scope, figure, happened, today, value
 from rencai.orgs.choices import TOWNSHIP_KINDS, VILLAGE_KINDS, OrgKind
 from rencai.orgs.models import OrgUnit
-from rencai.training import figures, ledger_figures
-from rencai.training.choices import EntityKind, OutcomeKind
+from rencai.training import figures
 
 PERIODS = [("year", _("全年")), ("h1", _("上半年")), ("h2", _("下半年")), ("custom", _("自定义"))]
 
@@ -58,116 +59,141 @@ class OverviewForm(forms.Form):
         return figures.Period.year(year)
 
 
-_link = list_url  # a list page filtered to exactly the rows of a figure
+@dataclass(frozen=True)
+class CategoryRow:
+    """A line of 按培训类别: 培训人次 and 培训人数 of one category, each with its list."""
+
+    name: str
+    attendances: Line
+    trainees: Line
 
 
-def _ledger(unit: OrgUnit, period: figures.Period, **extra: Any) -> str:
-    return _link("training:attendances", unit, period, **extra)
+@dataclass(frozen=True)
+class UnitRow:
+    """A line of 按下级单位: a child unit's 人次, 人数 and target progress, each with its list."""
+
+    unit: OrgUnit
+    attendances: Line
+    trainees: Line
+    progress: figures.Progress
+    achieved_url: str | None
+
+    @property
+    def listed(self) -> bool:
+        """A township, street, village or community always has its line (a zero is news
+        there); a department, school or enterprise only when it has 人次 or a target."""
+        divisions = (*TOWNSHIP_KINDS, *VILLAGE_KINDS)
+        return self.unit.kind in divisions or bool(
+            self.attendances.value or self.progress.achieved or self.progress.target
+        )
 
 
-def _children(unit: OrgUnit) -> list[OrgUnit]:
-    return list(
-        OrgUnit.objects.filter(parent=unit)
-        .active()
-        .exclude(kind=OrgKind.VILLAGER_GROUP)
-        .order_by("path")
-    )
+def _shown(key: str, scope: Scope, period: Period) -> tuple[Any, str | None]:
+    """(number, drill-down URL) of a registered figure."""
+    f = figure(key)
+    return f.compute(scope, period), f.url(scope, period)
 
 
-def _listed(line: ledger_figures.UnitLine) -> bool:
-    """A township, street, village or community always has its line (a zero is news there);
-    a department, school or enterprise only when it has 人次 or a target."""
-    divisions = (*TOWNSHIP_KINDS, *VILLAGE_KINDS)
-    return line.unit.kind in divisions or bool(
-        line.attendances or line.progress.achieved or line.progress.target
-    )
+def _lines(key: str, breakdown: str, scope: Scope, period: Period) -> dict[Any, Line]:
+    """The lines of a registered figure's breakdown, by what each line is."""
+    return {line.key: line for line in figure(key).lines(breakdown, scope, period)}
 
 
-def _training(unit: OrgUnit, period: figures.Period, year: int, until: datetime.date) -> dict:
-    """人次, 人数, organised, categories, children and targets: the ledger's figures."""
-    year_to_date = figures.Period(datetime.date(year, 1, 1), until)
-    summary = ledger_figures.ledger_summary(unit, _children(unit), period, year, until)
-    own = figures.Progress(unit, year, figures.target_of(unit, year), summary.achieved, until)
-    if OrgUnit.objects.is_sole_root(unit):  # every organiser is in the scope: the same rows
-        organised = summary.attendances
-    else:
-        organised = figures.organised_attendances(unit, period)
+def _own_progress(scope: Scope, period: Period) -> figures.Progress:
+    """The scope unit's target progress from the registered 年度培训目标 and 年度累计培训人次
+    (its 完成率 and 时间进度 are then those of training.target_progress and .time_progress)."""
+    year, until = figures.progress_until(period)
+    days, last = figures.progress_days(year, until)
+    target = value("training.target", scope, period)
+    achieved = value("training.achieved", scope, period)
+    return figures.Progress(scope.unit, year, target, achieved, last, days is not None)
+
+
+def _training(scope: Scope, period: Period) -> dict:
+    """人次, 人数, organised, categories, children and targets: the ledger's registered figures
+    (one pass over the ledger for all of them: `ledger_figures.summary_of`)."""
+    own = _own_progress(scope, period)
+    trainees = _lines("training.trainees", "category", scope, period)
+    per_child = {
+        key: _lines(key, CHILD_UNIT, scope, period)
+        for key in ("training.attendance", "training.trainees", "training.target")
+    }
+    achieved = _lines("training.achieved", CHILD_UNIT, scope, period)
+    rows = [
+        UnitRow(
+            unit,
+            per_child["training.attendance"][unit.pk],
+            per_child["training.trainees"][unit.pk],
+            replace(
+                own,
+                unit=unit,
+                target=per_child["training.target"][unit.pk].value,
+                achieved=achieved[unit.pk].value,
+            ),
+            achieved[unit.pk].url,
+        )
+        for unit in scope.children
+    ]
     return {
-        "total": (summary.attendances, _ledger(unit, period)),
-        "people": (summary.trainees, _ledger(unit, period, per_person=1)),
-        "organised": (organised, _ledger(unit, period, organised=1)),
+        "total": _shown("training.attendance", scope, period),
+        "people": _shown("training.trainees", scope, period),
+        "organised": _shown("training.organised", scope, period),
         "by_category": [
-            (
-                line,
-                _ledger(unit, period, category=line.category_id),
-                _ledger(unit, period, category=line.category_id, per_person=1),
-            )
-            for line in summary.categories
+            CategoryRow(line.label, line, trainees[key])
+            for key, line in _lines("training.attendance", "category", scope, period).items()
         ],
-        "own_progress": (own, _ledger(unit, year_to_date)),
-        "by_unit": [
-            (
-                line,
-                _ledger(line.unit, period),
-                _ledger(line.unit, period, per_person=1),
-                _ledger(line.unit, year_to_date),
-            )
-            for line in summary.lines
-            if _listed(line)
-        ],
-        "mismatches": figures.decomposition_mismatches(unit, year),
+        "own_progress": (own, figure("training.achieved").url(scope, period)),
+        "by_unit": [row for row in rows if row.listed],
+        "mismatches": figures.decomposition_mismatches(scope.unit, own.year),
     }
 
 
-def _results(unit: OrgUnit, period: figures.Period) -> dict:
-    """What the training led to: outcomes, entities, mentorships, art teams and performances."""
-    outcome_labels = dict(OutcomeKind.choices)
-    entity_labels = dict(EntityKind.choices)
-    entities = figures.entities_by_kind(unit, period)
-    scope = Scope(unit)
-
-    def registered(key: str) -> tuple:  # (number, drill-down URL) from the figures layer
-        figure = registry()[key]
-        return figure.compute(scope, period), figure.url(scope, period)
-
-    performances, performances_url = registered("training.performances")
+def _results(scope: Scope, period: Period) -> dict:
+    """What the training led to: outcomes, entities, mentorships, art teams and performances,
+    each a registered figure (by kind where the page splits it)."""
+    jobs = _lines("training.jobs_driven", "kind", scope, period)
+    entities, entities_url = _shown("training.entities", scope, period)
+    performances, performances_url = _shown("training.performances", scope, period)
     return {
-        "outcomes": [
-            (outcome_labels[kind], n, _link("training:outcomes", unit, period, kind=kind))
-            for kind, n in figures.outcomes_by_kind(unit, period).items()
-        ],
+        "outcomes": list(_lines("training.outcomes", "kind", scope, period).values()),
         "entities": [
-            (entity_labels[kind], n, jobs, _link("training:entities", unit, period, kind=kind))
-            for kind, (n, jobs) in entities.items()
+            (line, jobs[kind])
+            for kind, line in _lines("training.entities", "kind", scope, period).items()
         ],
-        "entity_total": (
-            sum(n for n, _jobs in entities.values()),
-            sum(jobs for _n, jobs in entities.values()),
-            _link("training:entities", unit, period),
-        ),
-        "mentorships": registered("training.mentorships"),
-        "teams": registered("training.art_teams"),
+        "entity_total": (entities, value("training.jobs_driven", scope, period), entities_url),
+        "mentorships": _shown("training.mentorships", scope, period),
+        "teams": _shown("training.art_teams", scope, period),
         "performances": (
             performances,
-            registry()["training.audience"].compute(scope, period),
+            value("training.audience", scope, period),
             performances_url,
         ),
     }
 
 
+MEASURED = ("outcomes", "entities", "jobs_driven", "mentorships", "art_teams", "performances")
+
+
+def measures() -> dict[str, str]:
+    """The unit of measure of the page's results figures, as the registry declares them."""
+    return {key: str(figure(f"training.{key}").measure) for key in MEASURED}
+
+
 FIGURES_TIMEOUT = 600  # seconds; the change mark invalidates sooner
 
 
-def _figures(unit: OrgUnit, period: figures.Period, year: int, until: datetime.date) -> dict:
-    """The page's figures, computed once per unit, period and state of the records: cached under
-    the audit log's change mark, which every change to a record moves (an import, an enrolment,
-    a person moving village, a target). They depend on the unit, never on the viewer (the form
-    has already checked the viewer may ask for the unit)."""
+def _figures(scope: Scope, period: Period) -> dict:
+    """The page's figures, computed once per unit, period, day and state of the records: cached
+    under the audit log's change mark, which every change to a record moves (an import, an
+    enrolment, a person moving village, a target), and today's date (the figures count to
+    today). They depend on the unit, never on the viewer (the form has already checked the
+    viewer may ask for the unit)."""
     top, recent = change_mark()
-    key = f"training-overview:{unit.pk}:{period.start}:{period.end}:{year}:{until}:{top}:{recent}"
+    unit = scope.unit
+    key = f"training-overview:{unit.pk}:{period}:{today()}:{top}:{recent}"
     found = cache.get(key)
     if found is None:
-        found = {**_training(unit, period, year, until), **_results(unit, period)}
+        found = {**_training(scope, period), **_results(scope, period)}
         cache.set(key, found, FIGURES_TIMEOUT)
     return found
 
@@ -175,14 +201,12 @@ def _figures(unit: OrgUnit, period: figures.Period, year: int, until: datetime.d
 @allow(roles.reads_records)
 def overview(request: HttpRequest) -> HttpResponse:
     user = request.user
-    today = timezone.localdate()
-    initial = {"org": user.org_id, "year": today.year, "period": "year"}
+    initial = {"org": user.org_id, "year": today().year, "period": "year"}
     form = OverviewForm({**initial, **request.GET.dict()}, user=user)
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
-        unit, period = form.cleaned_data["org"], form.period_of()
-        year = form.cleaned_data["year"]
-        until = min(period.end, max(today, datetime.date(year, 1, 1)))
-        context.update(unit=unit, period=period, until=until)
-        context.update(_figures(unit, period, year, until))
+        scope, period = Scope(form.cleaned_data["org"], user), form.period_of()
+        found = _figures(scope, period)
+        context.update(found, unit=scope.unit, period=period, until=found["own_progress"][0].until)
+        context.update(counted=happened(period), measures=measures())
     return render(request, "training/overview.html", context)
