@@ -194,9 +194,13 @@ FILTERS_EMPTY_CHOICE_LABEL = "全部"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # a 403 is logged as one line, without the traceback of the PermissionDenied that made it
+    "filters": {"quiet_403": {"()": "rencai.errors.QuietPermissionDenied"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"django.request": {"filters": ["quiet_403"]}},
 }
+CSRF_FAILURE_VIEW = "rencai.errors.csrf_failure"
 
 AUTHENTICATION_BACKENDS = ["rencai.accounts.backends.LockoutModelBackend"]
 RENCAI_TRUST_PROXY = env_bool("RENCAI_TRUST_PROXY", default=False)

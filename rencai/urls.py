@@ -13,6 +13,11 @@ for prefix, viewset, basename in domains.api_routes():
     router.register(prefix, viewset, basename=basename)
 router.register("figures", FigureViewSet, basename="figure")
 
+handler400 = "rencai.errors.bad_request"
+handler403 = "rencai.errors.permission_denied"
+handler404 = "rencai.errors.page_not_found"
+handler500 = "rencai.errors.server_error"
+
 # the domains' pages come from the registry (rencai/domains.py): each app's domain.py
 urlpatterns = [
     path("", landing, name="root"),
