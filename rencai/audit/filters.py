@@ -1,5 +1,7 @@
 import django_filters
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rencai.audit import log
@@ -8,9 +10,7 @@ from rencai.widgets import DatePicker
 
 
 class AuditEventFilter(django_filters.FilterSet):
-    username = django_filters.CharFilter(
-        label=_("操作人"), field_name="username", lookup_expr="icontains"
-    )
+    username = django_filters.CharFilter(label=_("操作人"), method="filter_operator")
     action = django_filters.ChoiceFilter(label=_("操作"), choices=AuditAction.choices)
     content_type = django_filters.ModelChoiceFilter(
         label=_("对象类型"),
@@ -34,6 +34,13 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields: list[str] = []
+
+    def filter_operator(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """An account's username or its display name (张科员 as well as zhangky)."""
+        named = get_user_model()._base_manager.filter(display_name__icontains=value)
+        return queryset.filter(
+            Q(username__icontains=value) | Q(username__in=named.values("username"))
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
