@@ -164,7 +164,9 @@ def _detail_value(key: str, value: Any) -> Any:
         moment = parse_datetime(value) if "T" in value else None
         if moment is not None and timezone.is_aware(moment):
             return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
-        return DETAIL_VALUES.get(value, value)
+        # the code stays beside its word: it is what the log holds and what one searches for
+        word = DETAIL_VALUES.get(value)
+        return f"{word}（{value}）" if word else value
     return value
 
 
