@@ -37,13 +37,23 @@ def menu_for(user: Any) -> list[tuple[str, str, str]]:
     ]
 
 
+def identity(user: Any) -> str:
+    """The header's 姓名 · 角色 · 单位, the role left out when the name already says it (the
+    三员 accounts are named after their role: 审计管理员, not 审计管理员 · 审计管理员)."""
+    name = user.display_name or user.username
+    role = str(user.get_role_display()) if user.role else ""
+    parts = [name, role if role and role != name else "", user.org.name if user.org else ""]
+    return " · ".join(p for p in parts if p)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     return {
+        "header_identity": identity(user),
         "nav_items": [
             {"url": reverse(name), "label": label, "active": request.path.startswith(prefix)}
             for name, label, prefix in menu_for(user)
-        ]
+        ],
     }

@@ -150,7 +150,15 @@ def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
             form.save()
         messages.success(request, _("已更新 %(name)s 的角色和权限") % {"name": target.username})
         return redirect("accounts:users")
-    return render(request, "accounts/form.html", {"form": form, "title": _("角色与权限")})
+    title = _("角色与权限：%(name)s") % {"name": _account_name(target)}
+    return render(request, "accounts/form.html", {"form": form, "title": title})
+
+
+def _account_name(user: User) -> str:
+    """How a page names an account: 张科员（zhangky）, or the username alone."""
+    if user.display_name and user.display_name != user.username:
+        return f"{user.display_name}（{user.username}）"
+    return user.username
 
 
 @public
