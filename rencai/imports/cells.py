@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from rencai.imports.dates import DateError, ParsedDate, parse_date
 from rencai.imports.reader import cell_text
-from rencai.imports.sheets import CellError
+from rencai.imports.sheets import CellError, Column
 from rencai.standards import codes
 from rencai.standards.idnumber import EXCEL_NUMBER_MESSAGE, IdNumber, parse_id_number
 from rencai.standards.text import StandardError, fold
@@ -96,6 +96,36 @@ def parse_id(raw: Any, ctx: Any) -> IdNumber | Masked:
         return parse_id_number(text)
     except StandardError as exc:
         raise CellError(exc.message) from exc
+
+
+def parse_employer_post(raw: Any, ctx: Any) -> tuple[str, str]:
+    """A combined 工作单位及职务 cell as (employer, post), split at its last 的 or space
+    (县农业农村局 副局长, 县人民医院的医生); the whole text is the employer when it does not split
+    (东关村党支部书记)."""
+    text = fold(cell_text(raw)).strip()
+    cut = max(text.rfind("的"), text.rfind(" "))
+    employer, post = (text[:cut].strip(), text[cut + 1 :].strip()) if cut > 0 else (text, "")
+    if not post:
+        employer, post = text, ""
+    for value in (employer, post):
+        if len(value) > 100:
+            raise CellError(_("不能超过 %(n)d 个字，实际 %(m)d 个字") % {"n": 100, "m": len(value)})
+    return employer, post
+
+
+# The combined column of offices' rosters, for a sheet's `extra_columns` (split by the sheet's
+# `plan` with `split_employer_post`).
+EMPLOYER_POST = Column(
+    "employer_post", "工作单位及职务", ("派出单位及职务",), parse=parse_employer_post
+)
+
+
+def split_employer_post(values: dict[str, Any]) -> None:
+    """Fill a row's employer and post from its 工作单位及职务 (`parse_employer_post`), unless the
+    row has those columns filled too."""
+    if pair := values.pop("employer_post", None):
+        values["employer"] = values.get("employer") or pair[0]
+        values["post"] = values.get("post") or pair[1] or None
 
 
 def parse_partial_date(raw: Any, ctx: Any) -> ParsedDate | None:

@@ -154,6 +154,8 @@ def run_import(args: Namespace) -> int:
         f"共 {counts['total']} 行：新增 {counts['new']}，更新 {counts['updated']}，"
         f"未变 {counts['unchanged']}，有误 {counts['rejected']}"
     )
+    for notice in outcome.notices():
+        print(notice)
     if not outcome.ok:
         for problem in outcome.problems[:SHOWN]:
             print(problem)

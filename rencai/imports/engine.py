@@ -92,6 +92,8 @@ class Outcome:
     header: list[str] = field(default_factory=list)
     bad_rows: dict[int, list[str]] = field(default_factory=dict)  # row → original cells
     spool: str | None = None
+    # Headers of the upload that no sheet column took: their cells are not imported.
+    unused_columns: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -99,6 +101,14 @@ class Outcome:
 
     def summary(self) -> dict[str, int]:
         return {**self.counts, "rejected": len(self.rejected_rows), "total": self.total}
+
+    def notices(self) -> list[str]:
+        """What the importer must read before committing although nothing is wrong: the
+        columns whose cells will not be imported."""
+        if not self.unused_columns:
+            return []
+        listed = "、".join(_("%(c)s（未导入）") % {"c": name} for name in self.unused_columns)
+        return [_("未识别的列：%(cols)s") % {"cols": listed}]
 
 
 def _blank(value: Any) -> bool:
@@ -192,7 +202,7 @@ class HeaderMap:
     def __init__(self, sheet: Sheet):
         self.sheet = sheet
         self.by_name: dict[str, Column] = {}
-        for column in sheet.columns:
+        for column in (*sheet.columns, *sheet.extra_columns):
             for name in column.names():
                 self.by_name.setdefault(name, column)
 
@@ -314,6 +324,9 @@ class Importer:
         _fill_merged(head, workbook.merged, workbook.start_col)
         _header_row, data_start, mapping, names = self._find_header(head)
         outcome.header = names
+        outcome.unused_columns = [
+            name for index, name in enumerate(names) if name and index not in mapping
+        ]
         ctx = self.sheet.context(self.user, self.options)
         spool_file = (  # closed in the finally below; kept after for the commit
             tempfile.NamedTemporaryFile(  # noqa: SIM115

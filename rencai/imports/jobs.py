@@ -119,8 +119,11 @@ def validate_job(job: ImportJob) -> Outcome:
         with open(job.stored_path, "rb") as stream:
             outcome = importer.validate(stream, job.file_name)
     folder = Path(job.stored_path).parent
+    counts: dict[str, Any] = outcome.summary()
+    if notices := outcome.notices():  # shown before the confirm button (未识别的列 …)
+        counts["notices"] = notices
     fields: dict[str, Any] = {
-        "counts": outcome.summary(),
+        "counts": counts,
         "total": outcome.total,
         "done": outcome.total,
         "problems": [str(p) for p in outcome.problems[:SHOWN_PROBLEMS]],

@@ -73,6 +73,9 @@ class Sheet:
     command_options: list[SheetOption] = field(default_factory=list)
     # Whether records can be exported in this sheet's layout (the 人才需求表 is import-only)
     exports: ClassVar[bool] = True
+    # Columns an upload may carry that the template does not (a combined 工作单位及职务 the sheet
+    # splits): recognised on import, never written in templates or exports.
+    extra_columns: ClassVar[tuple[Column, ...]] = ()
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)

@@ -165,7 +165,8 @@ def write_errors(outcome: Any, out: IO[bytes] | str) -> None:
         (number, outcome.bad_rows[number], "\n".join(reasons.get(number, [])))
         for number in sorted(outcome.bad_rows)
     ]
-    _write_error_book(outcome.header, rows, [str(p) for p in outcome.problems], out)
+    listing = [*outcome.notices(), *(str(p) for p in outcome.problems)]
+    _write_error_book(outcome.header, rows, listing, out)
 
 
 def mask_errors(typed: str | Path, out: IO[bytes] | str) -> None:

@@ -18,12 +18,14 @@ from django.utils.translation import gettext_lazy
 
 from rencai.accounts import roles
 from rencai.imports.cells import (
+    EMPLOYER_POST,
     Masked,
     choice_parser,
     code_parser,
     parse_id,
     parse_partial_date,
     parse_text,
+    split_employer_post,
 )
 from rencai.imports.options import EXPORT, OptionError, SheetOption, unit_option
 from rencai.imports.reader import cell_text
@@ -201,7 +203,7 @@ COLUMNS = [
     Column(
         "title_level",
         "职称等级",
-        ("职称",),
+        ("职称", "专业技术职务"),
         parse=code_parser(codes.TITLE_LEVEL),
         choices=_labels(codes.TITLE_LEVEL),
         width=10,
@@ -217,7 +219,7 @@ COLUMNS = [
     Column(
         "specialty",
         "从事产业/专业特长",
-        ("从事产业", "专业特长", "专长", "产业"),
+        ("从事产业", "专业特长", "专长", "产业", "熟悉专业有何专长"),
         parse=parse_text(100),
         width=14,
     ),
@@ -322,6 +324,9 @@ class PersonSheetContext:
 
 
 class PersonSheet(Sheet):
+    # Offices' rosters often hold employer and post in one column: split into the two fields.
+    extra_columns = (EMPLOYER_POST,)
+
     def context(self, user: Any, options: dict[str, Any]) -> PersonSheetContext:
         if not roles.edits_records(user):
             raise CellError(_("您的角色不能导入人员"))
@@ -366,6 +371,7 @@ class PersonSheet(Sheet):
             for row in (*existing.values(), *by_pk.values()):
                 row["categories"] = sorted(cats.get(row["pk"], []))
         for number, values in rows:
+            split_employer_post(values)
             yield from self._plan_row(ctx, number, values, existing, by_pk)
 
     def _plan_row(self, ctx, number, values, existing, by_pk):

@@ -1,0 +1,108 @@
+"""What an import tells the importer besides counts, on every sheet: the columns it did not use
+(issue 12, imports item 1), and the combined 工作单位及职务 column split into employer and post."""
+
+import io
+
+import openpyxl
+import pytest
+import xlsxwriter
+from django.utils import translation
+
+from imports.support import run_cli, validate, validate_and_commit, write
+from imports.workbooks import HEADER, make_id, person_row, persons_xlsx
+from rencai.imports.cells import parse_employer_post
+from rencai.imports.engine import Importer
+from rencai.imports.sheets import get_sheet, sheet_names
+from rencai.imports.workbooks import write_errors
+from rencai.people.models import Person
+
+UNKNOWN = "不认识的列"
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+def _headers_only(labels: list[str]) -> bytes:
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    ws = wb.add_worksheet()
+    for col, label in enumerate(labels):
+        ws.write_string(0, col, label)
+    wb.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", sheet_names())
+def test_every_sheet_lists_the_columns_it_does_not_use(name, personas):
+    sheet = get_sheet(name)
+    data = _headers_only([c.label for c in sheet.columns] + [UNKNOWN])
+    outcome = Importer(sheet, personas.county_admin).validate(io.BytesIO(data), "表.xlsx")
+    assert outcome.unused_columns == [UNKNOWN]
+    assert outcome.notices() == [f"未识别的列：{UNKNOWN}（未导入）"]
+
+
+def _with_combined(rows: list[tuple[list, str]]) -> bytes:
+    return persons_xlsx(
+        [[*row, combined, "x"] for row, combined in rows],
+        header=[*HEADER, "工作单位及职务", UNKNOWN],
+    )
+
+
+def test_the_combined_employer_and_post_column_is_split(personas, people):
+    data = _with_combined(
+        [
+            (person_row("赵六", seq=41), "示范县农业农村局 副局长"),
+            (person_row("钱七", seq=43), "东关村党支部书记"),
+            (person_row("孙八", seq=45), "县人民医院的医生"),
+        ]
+    )
+    outcome, event = validate_and_commit(personas.chengguan_admin, data)
+    assert outcome.ok and event is not None, outcome.problems
+    assert outcome.unused_columns == [UNKNOWN]
+    stored = dict(
+        Person.objects.filter(name__in=["赵六", "钱七", "孙八"]).values_list("name", "employer")
+    )
+    assert stored == {"赵六": "示范县农业农村局", "钱七": "东关村党支部书记", "孙八": "县人民医院"}
+    posts = dict(Person.objects.filter(name__in=["赵六", "孙八"]).values_list("name", "post"))
+    assert posts == {"赵六": "副局长", "孙八": "医生"}
+
+
+def test_parse_employer_post_keeps_an_unsplittable_text_whole():
+    assert parse_employer_post("东关村党支部书记", None) == ("东关村党支部书记", "")
+    assert parse_employer_post("县农业局 ", None) == ("县农业局", "")
+
+
+def test_the_cli_dry_run_lists_unused_columns(personas, people, capsys, tmp_path):
+    data = _with_combined([(person_row("赵六", seq=41), "县农业局 科员")])
+    path = write(tmp_path / "人员.xlsx", data)
+    code, out, _err = run_cli(
+        ["import", "persons", str(path), "--as", "chengguan_admin", "--dry-run"], capsys
+    )
+    assert code == 0, out + _err
+    assert f"未识别的列：{UNKNOWN}（未导入）" in out
+
+
+def test_the_error_workbook_lists_unused_columns(personas, people, tmp_path):
+    good = make_id("19880808", 43)
+    bad = good[:-1] + ("1" if good[-1] == "0" else "0")
+    data = _with_combined([(person_row("钱七", seq=43, id_number=bad), "县农业局 科员")])
+    outcome = validate(personas.chengguan_admin, data)
+    assert not outcome.ok
+    path = tmp_path / "errors.xlsx"
+    write_errors(outcome, str(path))
+    listing = [r[0] for r in openpyxl.load_workbook(path)["问题清单"].iter_rows(values_only=True)]
+    assert f"未识别的列：{UNKNOWN}（未导入）" in listing
+
+
+def test_the_web_check_shows_unused_columns_before_confirming(personas, people, login, settings):
+    settings.IMPORTS_INLINE = True
+    client = login(personas.chengguan_admin)
+    stream = io.BytesIO(_with_combined([(person_row("赵六", seq=41), "县农业局 科员")]))
+    stream.name = "人员.xlsx"
+    response = client.post("/imports/persons/", {"file": stream})
+    page = client.get(response["Location"]).content.decode()
+    assert "确认导入" in page
+    assert f"未识别的列：{UNKNOWN}（未导入）" in page
