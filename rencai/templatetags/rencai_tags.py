@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django import template
+from django import forms, template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -22,6 +23,7 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 @register.filter
 def bs(field: Any) -> str:
     """Render a form field with Bootstrap's classes, marking errors."""
+    _name_the_empty_choice(field)
     widget = field.field.widget
     input_type = getattr(widget, "input_type", "")
     if input_type in ("checkbox", "radio") and getattr(widget, "allow_multiple_selected", False):
@@ -35,3 +37,22 @@ def bs(field: Any) -> str:
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css})
+
+
+DASHES = "---------"  # Django's empty choice (ModelChoiceField.empty_label, BLANK_CHOICE_DASH)
+
+
+def _name_the_empty_choice(bound: Any) -> None:
+    """The one place a select's empty choice gets its words: 全部 in a filter (django-filter
+    builds its forms in django_filters.filterset), 请选择 in a form — never `---------`."""
+    field = bound.field
+    words = _("全部") if type(bound.form).__module__.startswith("django_filters") else _("请选择")
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DASHES:
+            field.empty_label = words
+    elif isinstance(field, forms.ChoiceField) and any(
+        label == DASHES for _value, label in field.choices
+    ):
+        field.choices = [
+            (value, words if label == DASHES else label) for value, label in field.choices
+        ]
