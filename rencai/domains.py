@@ -19,7 +19,12 @@ hold them so a reader finds them here. So adding a domain touches `INSTALLED_APP
 app only, and no spine module names a domain (tests/test_domains.py).
 
 `Domain.figures` names the module whose `FIGURES` are the domain's figures (rencai/figures.py
-gathers them for the overview pages, `/api/figures/` and `rencai figures`). Still to come, added
+gathers them for the overview pages, `/api/figures/` and `rencai figures`).
+
+`Domain.person_sections` is a function (person, user) → the domain's sections of the 人才档案,
+the person's page: what the domain holds about the person (training attended, mentorships …),
+each row linking to its record, and the records whose audit events join the person's change
+history. The people app asks every domain (`person_sections()`) and names none. Still to come, added
 here when its first consumer is built (issue 11): the domain's section of the Word report."""
 
 import importlib
@@ -51,6 +56,31 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class PersonRow:
+    """One row of a person-page section: its cells, and the record's page (the first cell
+    links there when given)."""
+
+    cells: tuple[Any, ...]
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class PersonSection:
+    """What one domain shows about a person on the 人才档案 (see the module docstring):
+    `records` are the rows' records, whose audit events join the person's change history."""
+
+    title: str | Promise
+    columns: tuple[str | Promise, ...]
+    rows: tuple[PersonRow, ...]
+    records: tuple[models.Model, ...] = ()
+    more_url: str = ""  # the full list when `rows` is cut short
+
+
+def no_sections(person: Any, user: Any) -> tuple[PersonSection, ...]:
+    return ()
+
+
+@dataclass(frozen=True)
 class Domain:
     """A domain app as the spine sees it (see the module docstring)."""
 
@@ -67,6 +97,8 @@ class Domain:
     # a list filtered by `?org=<unit id>`: the org tree's 查看 link (人员) goes there
     unit_list: str = ""
     figures: str = ""  # dotted path of the module whose `FIGURES` declare the domain's figures
+    # (person, user) → the domain's sections of the person's page (人才档案)
+    person_sections: Callable[[Any, Any], Iterable[PersonSection]] = no_sections
 
 
 @cache
@@ -106,3 +138,10 @@ def unit_list() -> str:
 def api_routes() -> list[Route]:
     """Every domain's API routes, in registration order."""
     return [route for domain in domains() for route in domain.api_routes()]
+
+
+def person_sections(person: Any, user: Any) -> list[PersonSection]:
+    """Every domain's sections of a person's page, in `INSTALLED_APPS` order; empty sections
+    are left out."""
+    found = [s for domain in domains() for s in domain.person_sections(person, user)]
+    return [section for section in found if section.rows]

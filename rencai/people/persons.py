@@ -21,17 +21,14 @@ from rest_framework import mixins, serializers, viewsets
 from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.api import AttributedMixin, ReadsRecords
-from rencai.audit.context import acting_as
-from rencai.audit.log import record_event
-from rencai.audit.models import AuditAction
 from rencai.listing import filtered, page_of
 from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
-from rencai.people import actions, validation
+from rencai.people import actions, persons_record, validation
 from rencai.people.choices import AgeBand, PersonStatus, Source
 from rencai.people.models import Person, TalentCategory
 from rencai.people.persons_qualifications import QualificationSerializer
-from rencai.people.search import MAX_MASKED_TAIL, id_tail, reveals, search_q
+from rencai.people.search import checked_search, record_search_reveal, reveals, search_q
 from rencai.records.api import LimitedTextSerializer
 from rencai.records.forms import limit_text
 from rencai.records.versions import VersionedForm, VersionedViewSet, saved_checked
@@ -43,10 +40,6 @@ from rencai.widgets import DatePicker
 # --- filter --------------------------------------------------------------------------------------
 # One filter set for the web list, the API and the export (the URL is the state: filters survive
 # reload).
-
-LONG_TAIL_REFUSED = _(
-    "按身份证号查找时最多输入末尾 %(n)d 位；查找完整号码需要“查看完整信息”权限"
-) % {"n": MAX_MASKED_TAIL}
 
 
 def _years_ago(today: date, years: int) -> date:
@@ -71,10 +64,7 @@ class PersonFilterForm(forms.Form):
     user: Any = None
 
     def clean_q(self) -> str:
-        value = self.cleaned_data.get("q") or ""
-        if reveals(value) and not roles.may_reveal(self.user):
-            raise forms.ValidationError(LONG_TAIL_REFUSED)
-        return value
+        return checked_search(self.cleaned_data.get("q"), self.user)
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -118,19 +108,8 @@ class PersonFilter(django_filters.FilterSet):
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         qs = qs.filter(search_q(value))
         if reveals(value):  # only a user who may reveal gets here (PersonFilterForm)
-            self._record_reveal(qs, id_tail(value) or "")
+            record_search_reveal(self.form.user, qs, value)
         return qs
-
-    def _record_reveal(self, qs: QuerySet, tail: str) -> None:
-        """A search by more of the ID than the mask shows confirms the number: audited like
-        the detail page's reveal, naming the person when exactly one matched."""
-        count = qs.count()
-        with acting_as(self.form.user):
-            record_event(
-                AuditAction.REVEAL,
-                obj=qs.first() if count == 1 else None,
-                detail={"search": mask_id_number(tail), "matches": count},
-            )
 
     def filter_org(self, qs: QuerySet, name: str, value: OrgUnit) -> QuerySet:
         return qs.in_units(OrgUnit.objects.subtree_ids(value))
@@ -323,7 +302,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "categories": person.categories.all(),
-            "qualifications": person.qualifications.all(),
+            **persons_record.record_context(person, request.user),
             "can_edit": roles.edits_records(request.user),
             "can_reveal": roles.may_reveal(request.user),
             "status_form": StatusForm(initial={"status": person.status}),

@@ -10,14 +10,26 @@ reveal, and the filter writes it to the audit log.
 """
 
 import re
+from typing import Any
 
-from django.db.models import Q
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from rencai.accounts import roles
+from rencai.audit.context import acting_as
+from rencai.audit.log import record_event
+from rencai.audit.models import AuditAction
+from rencai.standards.idnumber import mask_id_number
 from rencai.standards.text import fold
 
 INITIALS = re.compile(r"^[a-z]{1,20}$")
 ID_TAIL = re.compile(r"^\d{3,17}[\dX]$")
 MAX_MASKED_TAIL = 6
+
+LONG_TAIL_REFUSED = _(
+    "按身份证号查找时最多输入末尾 %(n)d 位；查找完整号码需要“查看完整信息”权限"
+) % {"n": MAX_MASKED_TAIL}
 
 
 def prefix_range(field: str, prefix: str) -> Q:
@@ -38,16 +50,39 @@ def reveals(raw: str | None) -> bool:
     return tail is not None and len(tail) > MAX_MASKED_TAIL
 
 
-def search_q(raw: str) -> Q:
-    """The condition a search box text stands for."""
+def search_q(raw: str, person: str = "") -> Q:
+    """The condition a search box text stands for; `person` is the path to the person from the
+    searched rows ("person__" on the 培训台账), empty on the register itself."""
     text = fold(raw).replace(" ", "")
     if not text:
         return Q()
     lowered = text.lower()
     if INITIALS.match(lowered):
-        return prefix_range("name_initials", lowered)
+        return prefix_range(f"{person}name_initials", lowered)
     if tail := id_tail(text):
-        return prefix_range("id_reversed", tail[::-1])
+        return prefix_range(f"{person}id_reversed", tail[::-1])
     if len(text) == 1:
-        return prefix_range("name", text)
-    return Q(name__contains=text)
+        return prefix_range(f"{person}name", text)
+    return Q(**{f"{person}name__contains": text})
+
+
+def checked_search(raw: str | None, user: Any) -> str:
+    """A search box's text, refused (a form error) when it gives a longer ID tail than the
+    user may confirm: every search form cleans its text through this."""
+    value = raw or ""
+    if reveals(value) and not roles.may_reveal(user):
+        raise forms.ValidationError(LONG_TAIL_REFUSED)
+    return value
+
+
+def record_search_reveal(user: Any, people: QuerySet, raw: str) -> None:
+    """A search by more of the ID than the mask shows confirms the number: audited like the
+    person page's reveal, naming the person when exactly one matched (`people` are the
+    persons found)."""
+    count = people.count()
+    with acting_as(user):
+        record_event(
+            AuditAction.REVEAL,
+            obj=people.first() if count == 1 else None,
+            detail={"search": mask_id_number(id_tail(raw) or ""), "matches": count},
+        )

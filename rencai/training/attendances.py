@@ -46,6 +46,7 @@ from rencai.people.persons_sheet import (
     parse_phone,
     stored_people,
 )
+from rencai.people.search import checked_search, record_search_reveal, reveals, search_q
 from rencai.records.api import RecordSerializer, record_viewset
 from rencai.records.views import RecordViews
 from rencai.standards import codes
@@ -61,10 +62,23 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- filter --------------------------------------------------------------------------------------
 
 
+class AttendanceFilterForm(FigureFilterForm):
+    """The trainee search is the register's (people/search.py): a longer ID tail than the
+    user may confirm is refused."""
+
+    user: Any = None
+
+    def clean_q(self) -> str:
+        return checked_search(self.cleaned_data.get("q"), self.user)
+
+
 class AttendanceFilter(FigureFilterSet):
     """培训台账 filters. With a scope unit and a period, the rows are exactly those a training
     figure counts (`figures.attendance_rows`, or `figures.organised_rows` when `organised=1`),
-    within what the user may see."""
+    within what the user may see. `q` finds trainees as the register's search box does (name,
+    拼音首字母, last digits of the ID number)."""
+
+    q = django_filters.CharFilter(label=_("学员姓名/拼音首字母/身份证后几位"), method="filter_q")
 
     program = django_filters.ModelChoiceFilter(
         label=_("培训班次"), queryset=TrainingProgram.objects.none(), empty_label=_("全部")
@@ -91,7 +105,7 @@ class AttendanceFilter(FigureFilterSet):
     class Meta:
         model = Attendance
         fields: list[str] = []
-        form = FigureFilterForm
+        form = AttendanceFilterForm
 
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any):
         super().__init__(*args, request=request, **kwargs)
@@ -102,6 +116,14 @@ class AttendanceFilter(FigureFilterSet):
             Q(pk__in=TrainingProgram.objects.visible_to(user).values("pk"))
             | Q(pk__in=Attendance.objects.visible_to(user).values("program_id"))
         )
+        self.form.user = user  # after the choices: the form is built on first access
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        qs = qs.filter(search_q(value, person="person__"))
+        if reveals(value):  # only a user who may reveal gets here (AttendanceFilterForm)
+            people = Person.objects.filter(pk__in=qs.values("person_id"))
+            record_search_reveal(self.form.user, people, value)
+        return qs
 
     def figure_rows(self, unit: OrgUnit, period: figures.Period) -> QuerySet:
         if self.form.cleaned_data.get("organised"):

@@ -1,17 +1,24 @@
 """人才培育 as the spine sees it: menu, pages, API (rencai/domains.py)."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts import roles
-from rencai.domains import Domain, MenuEntry, Route
+from rencai.domains import Domain, MenuEntry, PersonSection, Route
 
 
 def api_routes() -> Iterable[Route]:
     from rencai.training import records
 
     return records.routes()
+
+
+def person_sections(person: Any, user: Any) -> list[PersonSection]:
+    from rencai.training import person_sections
+
+    return person_sections.person_sections(person, user)
 
 
 DOMAIN = Domain(
@@ -23,4 +30,5 @@ DOMAIN = Domain(
     api_routes=api_routes,
     sheets=("rencai.training.records",),
     figures="rencai.training.figures_registry",
+    person_sections=person_sections,
 )
