@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from rencai import domains
 from rencai.accounts.views import landing
 from rencai.api import FigureViewSet
+from rencai.figure_rules import figure_rules
 from rencai.orgs.api import OrgUnitViewSet
 
 router = DefaultRouter()
@@ -25,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("rencai.accounts.urls")),
     path("orgs/", include("rencai.orgs.urls")),
     *(path(d.url_prefix, include(d.urls)) for d in domains.domains() if d.urls),
+    path("figures/rules/", figure_rules, name="figure-rules"),
     path("audit/", include("rencai.audit.urls")),
     path("imports/", include("rencai.imports.urls")),
     path("api/", include(router.urls)),

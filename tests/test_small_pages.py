@@ -22,3 +22,23 @@ def test_the_header_does_not_repeat_a_role_the_name_says(login, personas):
     assert "审计管理员 · 审计管理员" not in html
     html = login(personas.chengguan_clerk).get("/", follow=True).content.decode()
     assert "chengguan_clerk · 录入员 · 东关村" in html
+
+
+def test_the_overview_links_to_the_figure_rules_page(login, personas):
+    import re
+
+    from rencai import figures
+
+    client = login(personas.county_admin)
+    overview = client.get("/training/").content.decode()
+    assert "docs/figures.md" not in overview
+    link = re.search(r'href="([^"]+)">各统计数的口径说明', overview)
+    assert link, "the overview's footnote links to the 口径说明 page"
+    page = client.get(link.group(1))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "口径说明" in text
+    for figure in figures.registry().values():
+        assert f'id="{figure.key}"' in text
+        assert str(figure.label) in text and str(figure.measure) in text
+    assert login(personas.auditor).get(link.group(1)).status_code == 403
