@@ -86,3 +86,18 @@ def record_search_reveal(user: Any, people: QuerySet, raw: str) -> None:
             obj=people.first() if count == 1 else None,
             detail={"search": mask_id_number(id_tail(raw) or ""), "matches": count},
         )
+
+
+PICK_LIMIT = 20  # people a picker offers; more means the text should be longer
+
+
+def people_matching(people: QuerySet, raw: str, user: Any) -> list:
+    """The first `PICK_LIMIT` of `people` (already scoped to the user's jurisdiction) a search
+    text finds, for a picker that offers them by name, masked ID, village and birth year. A
+    longer ID tail than the user may confirm raises a ValidationError; a confirmed one is
+    audited, as on the register."""
+    value = checked_search(raw, user)
+    found = people.filter(search_q(value))
+    if reveals(value):
+        record_search_reveal(user, found, value)
+    return list(found.select_related("home_org").order_by("name", "id")[:PICK_LIMIT])

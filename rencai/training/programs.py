@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from rest_framework import serializers
 
 from rencai.accounts import roles
@@ -23,11 +24,13 @@ from rencai.imports.sheets import register
 from rencai.listing import filtered, page_of
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
+from rencai.people.search import people_matching
 from rencai.records.api import RecordSerializer, record_viewset
 from rencai.records.forms import RecordForm, person_by_id
 from rencai.records.sheets import RecordColumn, RecordSheet, day, decimal, named, text, unit_column
 from rencai.records.versions import saved_checked
 from rencai.records.views import RecordViews, export_response, posted
+from rencai.standards.text import fold
 from rencai.training.attendances import ledger_file, visible_person_ids
 from rencai.training.filters import label_units_by_path, units_visible_to
 from rencai.training.models import Attendance, TrainingBase, TrainingCategory, TrainingProgram
@@ -103,24 +106,65 @@ class ProgramForm(RecordForm):
         return data
 
 
-class EnrolForm(forms.Form):
-    """登记学员: one trainee of the register, by ID number."""
+FULL_ID_LENGTH = 15  # a text this long is an ID number (15 or 18 characters), never a search
 
-    id_number = forms.CharField(label=_("学员身份证号"), max_length=40)
+
+class EnrolForm(forms.Form):
+    """登记学员: one trainee of the register, by full ID number, or picked (`person`) from the
+    people of the user's jurisdiction a name, 拼音首字母 or ID tail finds (`matches`)."""
+
+    id_number = forms.CharField(
+        label=_("学员身份证号，或姓名、拼音首字母、身份证后几位"), max_length=40
+    )
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, program: TrainingProgram, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.program = program
         self.user = user
         self.person: Person | None = None
+        self.matches: list[Person] = []
+        self.fields["id_number"].widget.attrs.update(
+            {  # htmx offers the matches as the user types (training/_enrol_matches.html)
+                "hx-get": reverse("training:enrol_search", args=[program.pk]),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#enrol-matches",
+                "autocomplete": "off",
+            }
+        )
 
-    def clean_id_number(self) -> str:
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        text = data.get("id_number")
+        if not text:
+            return data
+        try:
+            self.person = self._chosen(data.get("person"), text)
+        except forms.ValidationError as error:
+            self.add_error("id_number", error)
+            return data
+        if self.program.attendances.filter(person=self.person).exists():  # one 人次 per program
+            self.add_error("id_number", _("该学员已在本培训班次中登记"))
+        return data
+
+    def _chosen(self, pick: int | None, text: str) -> Person:
         missing = _("人才库中没有该身份证号的人员，请先登记或用签到表导入")
-        person = person_by_id(self.user, self.cleaned_data["id_number"], missing)
-        if self.program.attendances.filter(person=person).exists():  # one 人次 per program
-            raise forms.ValidationError(_("该学员已在本培训班次中登记"))
-        self.person = person
-        return person.id_number
+        if pick:  # picked from the matches: still one of the user's jurisdiction
+            person = Person.objects.visible_to(self.user).filter(pk=pick).first()
+            if person is None:
+                raise forms.ValidationError(missing)
+            return person
+        if len(fold(text).replace(" ", "")) >= FULL_ID_LENGTH:
+            return person_by_id(self.user, text, missing)
+        self.matches = enrol_matches(self.user, text)
+        if not self.matches:
+            raise forms.ValidationError(_("本辖区人才库中没有匹配的人员"))
+        raise forms.ValidationError(_("请在下列匹配的人员中选择一位"))
+
+
+def enrol_matches(user: Any, text: str) -> list[Person]:
+    """The people of the user's jurisdiction a name, 拼音首字母 or ID tail finds."""
+    return people_matching(Person.objects.visible_to(user), text, user)
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -277,6 +321,25 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("training:program_detail", pk=program.pk)
     return _program_detail(request, _visible_program(request, pk), form)
+
+
+@allow(roles.edits_records)
+@require_safe
+def enrol_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """The matches of what is typed in 登记学员 (htmx, as the user types): the people of the
+    user's jurisdiction with masked ID, village and birth year, to pick one."""
+    program = _editable_program(request, pk)
+    text = (request.GET.get("id_number") or "").strip()
+    context: dict[str, Any] = {"program": program, "matches": [], "message": ""}
+    if text and len(fold(text).replace(" ", "")) < FULL_ID_LENGTH:
+        try:
+            context["matches"] = enrol_matches(request.user, text)
+        except forms.ValidationError as error:
+            context["message"] = " ".join(error.messages)
+        else:
+            if not context["matches"]:
+                context["message"] = gettext("本辖区人才库中没有匹配的人员")
+    return render(request, "training/_enrol_matches.html", context)
 
 
 @allow(roles.reads_records)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("programs/<int:pk>/edit/", programs.program_edit, name="program_edit"),
     path("programs/<int:pk>/delete/", programs.program_delete, name="program_delete"),
     path("programs/<int:pk>/enrol/", programs.enrol, name="enrol"),
+    path("programs/<int:pk>/enrol/search/", programs.enrol_search, name="enrol_search"),
     path("programs/<int:pk>/ledger.xlsx", programs.program_ledger, name="program_ledger"),
     path("attendances/", attendances.attendance_list, name="attendances"),
     path("attendances/export.xlsx", attendances.attendance_export, name="attendances_export"),
