@@ -85,6 +85,13 @@ def reads_audit(user) -> bool:
     return _role(user) == Role.AUDITOR
 
 
+def integrates(user) -> bool:
+    """Is shown the API's documentation in the menu: those who connect other systems to the
+    platform (the county talent office, the 系统管理员). The page itself stays open to every
+    signed-in user, as the API is: a link typed or bookmarked by another role still works."""
+    return _role(user) in {Role.COUNTY_ADMIN, Role.SYSADMIN}
+
+
 def may_reveal(user) -> bool:
     """May see an ID number or phone in full — one record at a time, audited."""
     return reads_records(user) and bool(user.can_reveal)
