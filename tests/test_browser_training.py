@@ -45,3 +45,21 @@ def test_overview_numbers_open_lists_of_the_same_count(live_server, personas, co
     link.click()
     page.wait_for_url(re.compile(r"/training/attendances/\?.*scope="))
     assert int(page.locator("#attendance-count").inner_text()) == number
+
+
+def test_a_trainee_is_enrolled_by_typing_a_name(live_server, personas, county, people, page):
+    """登记学员 (issue 12 item 11): typing 拼音首字母 offers 张三 masked (htmx); picking enrols."""
+    training = Training(county, people)
+    program = training.qingshan_course
+    log_in(page, live_server.url, personas.county_admin.username)
+    page.goto(f"{live_server.url}/training/programs/{program.pk}/")
+    page.fill("#id_id_number", "zs")
+    choice = page.locator(f"#enrol-person-{people.zhang_san.pk}")
+    choice.wait_for()
+    label = page.locator("#enrol-choices").inner_text()
+    assert people.zhang_san.masked_id_number in label and "东关村" in label
+    assert people.zhang_san.id_number not in label
+    choice.check()
+    page.click("#enrol-form button[type=submit]")
+    page.wait_for_url(re.compile(rf"/training/programs/{program.pk}/$"))
+    assert "张三" in page.locator("#attendee-table").inner_text()
