@@ -223,6 +223,20 @@ class HeaderMap:
         return found
 
 
+def _as_named(names: list[str], mapping: dict[int, Column]) -> dict[str, str]:
+    """A column's label → how problems name it: as the upload's header names it, the template's
+    label following in brackets when the two differ (所在村（社区）（户籍/居住地）)."""
+    named = {}
+    for index, column in mapping.items():
+        header = names[index]
+        same = header_key(column.label) in (
+            header_key(header),
+            header_key(header.rpartition("/")[2]),
+        )
+        named[column.label] = column.label if same else f"{header}（{column.label}）"
+    return named
+
+
 def _fill_merged(rows: dict[int, list[str]], merged, start_col: int) -> None:
     """Copy a merged cell's value into every cell it covers (only its top-left holds it)."""
     for (r0, c0), (r1, c1) in merged:
@@ -252,6 +266,7 @@ class Importer:
         self.user = user
         self.options = options or {}  # what the sheet needs beyond the user (a census round…)
         self.progress = progress or (lambda stage, done: None)
+        self.named: dict[str, str] = {}  # a column's label → its name in the upload
 
     # -- the dry run ---------------------------------------------------------------------
 
@@ -327,6 +342,7 @@ class Importer:
         outcome.unused_columns = [
             name for index, name in enumerate(names) if name and index not in mapping
         ]
+        self.named = _as_named(names, mapping)
         ctx = self.sheet.context(self.user, self.options)
         spool_file = (  # closed in the finally below; kept after for the commit
             tempfile.NamedTemporaryFile(  # noqa: SIM115
@@ -399,7 +415,7 @@ class Importer:
             outcome.problems.append(
                 Problem(
                     first,
-                    label,
+                    self.named.get(label, label),
                     _("%(key)s 在第 %(other)d 行再次出现")
                     % {"key": self.sheet.key_label(key), "other": number},
                 )
@@ -409,7 +425,7 @@ class Importer:
     def _reject(
         self, outcome: Outcome, number: int, raw: list[Any], column: str, message: str
     ) -> None:
-        outcome.problems.append(Problem(number, column, message))
+        outcome.problems.append(Problem(number, self.named.get(column, column), message))
         outcome.rejected_rows.add(number)
         outcome.bad_rows.setdefault(number, [cell_text(v) for v in raw])
 

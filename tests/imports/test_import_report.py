@@ -106,3 +106,36 @@ def test_the_web_check_shows_unused_columns_before_confirming(personas, people, 
     page = client.get(response["Location"]).content.decode()
     assert "确认导入" in page
     assert f"未识别的列：{UNKNOWN}（未导入）" in page
+
+
+@pytest.mark.parametrize("name", sheet_names())
+def test_every_sheet_names_a_column_as_the_upload_does(name, personas, people):
+    """A problem names the column by the upload's header, the template's label following in
+    brackets when they differ (issue 12, imports item 2)."""
+    sheet = get_sheet(name)
+    header = [c.aliases[0] if c.aliases else c.label for c in sheet.columns]
+    expected = {c.label if not c.aliases else f"{c.aliases[0]}（{c.label}）" for c in sheet.columns}
+    data = _headers_and_rows(header, [["无效值"] * len(header)] * 2)
+    outcome = Importer(sheet, personas.county_admin).validate(io.BytesIO(data), "表.xlsx")
+    named = {p.column for p in outcome.problems if p.row}
+    assert named <= expected, named - expected
+
+
+def _headers_and_rows(header: list[str], rows: list[list[str]]) -> bytes:
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    ws = wb.add_worksheet()
+    for r, line in enumerate([header, *rows]):
+        for col, value in enumerate(line):
+            ws.write_string(r, col, value)
+    wb.close()
+    return out.getvalue()
+
+
+def test_a_problem_names_the_village_column_as_the_office_wrote_it(personas, people):
+    header = [("所在村（社区）" if h == "户籍/居住地" else h) for h in HEADER]
+    data = persons_xlsx([person_row("赵六", seq=41, home="不存在村")], header=header)
+    outcome = validate(personas.chengguan_admin, data)
+    assert [str(p).split("：")[0] for p in outcome.problems] == [
+        "第 2 行〔所在村（社区）（户籍/居住地）〕"
+    ]
