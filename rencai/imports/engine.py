@@ -389,6 +389,22 @@ class Importer:
         finally:
             if spool_file is not None:
                 spool_file.close()
+        self._recall_rows(stream, filename, outcome)
+
+    def _recall_rows(self, stream: IO[bytes], filename: str, outcome: Outcome) -> None:
+        """Read the cells of rejected rows whose cells were no longer at hand — the first of a
+        duplicate pair, checked clean batches before its twin — so the error workbook holds
+        every rejected row (the workbook is read again only when there are such rows)."""
+        missing = outcome.rejected_rows - outcome.bad_rows.keys()
+        if not missing:
+            return
+        stream.seek(0)
+        for number, raw in Workbook(stream, filename).rows():
+            if number in missing:
+                outcome.bad_rows[number] = [cell_text(v) for v in raw]
+                missing.discard(number)
+                if not missing:
+                    return
 
     def _duplicate(
         self,

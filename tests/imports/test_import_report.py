@@ -139,3 +139,33 @@ def test_a_problem_names_the_village_column_as_the_office_wrote_it(personas, peo
     assert [str(p).split("：")[0] for p in outcome.problems] == [
         "第 2 行〔所在村（社区）（户籍/居住地）〕"
     ]
+
+
+def _error_rows(outcome, tmp_path) -> list[int]:
+    path = tmp_path / "errors.xlsx"
+    write_errors(outcome, str(path))
+    rows = openpyxl.load_workbook(path)["错误行"].iter_rows(min_row=2, values_only=True)
+    return [int(r[0]) for r in rows]
+
+
+@pytest.mark.parametrize("batch", [1, 5000])
+def test_the_error_workbook_holds_both_rows_of_a_duplicate_pair(
+    batch, personas, people, monkeypatch, tmp_path
+):
+    """Summary, 问题清单 and 错误行 agree (issue 12, imports item 3), whether the twin comes in
+    the same batch or batches later."""
+    monkeypatch.setattr("rencai.imports.engine.BATCH", batch)
+    data = persons_xlsx([person_row("赵六"), person_row("钱七", seq=43), person_row("孙八")])
+    outcome = validate(personas.chengguan_admin, data)
+    assert outcome.summary()["rejected"] == 2
+    assert sorted({p.row for p in outcome.problems}) == [2, 4]
+    assert _error_rows(outcome, tmp_path) == [2, 4]
+
+
+@pytest.mark.parametrize("name", sheet_names())
+def test_every_sheet_puts_every_rejected_row_in_the_error_workbook(name, personas, people):
+    sheet = get_sheet(name)
+    header = [c.label for c in sheet.columns]
+    data = _headers_and_rows(header, [["无效值"] * len(header)] * 3)
+    outcome = Importer(sheet, personas.county_admin).validate(io.BytesIO(data), "表.xlsx")
+    assert set(outcome.bad_rows) == outcome.rejected_rows
