@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from rencai.audit.models import AuditAction, AuditEvent
 from rencai.imports.sheets import CellError
@@ -25,8 +26,15 @@ from tests.test_api import token_client
 
 BASES = "/training/bases/"
 INSPECTIONS = "/training/inspections/"
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
+
+
+def today() -> datetime.date:
+    """Today as the application sees it (Asia/Shanghai), taken at use: a run that crosses
+    midnight, or a machine whose clock is in UTC, does not see another day than the pages do."""
+    return timezone.localdate()
+
+
 BASE_HEADER = [
     "名称",
     "所在单位",
@@ -85,13 +93,13 @@ class Records:
             category=TrainingCategory.objects.get(name="种养殖技术"),
             organiser=county.chengguan,
             base=self.dapingzi,
-            start_date=TODAY - 40 * DAY,
-            end_date=TODAY - 38 * DAY,
+            start_date=today() - 40 * DAY,
+            end_date=today() - 38 * DAY,
         )
         self.inspection = Inspection.objects.create(
             org=county.chengguan,
             base=self.dapingzi,
-            date=TODAY - 30 * DAY,
+            date=today() - 30 * DAY,
             inspectors="县人才办 刘主任",
             findings="防疫记录不全\n圈舍消毒不及时",
         )
@@ -99,17 +107,17 @@ class Records:
             inspection=self.inspection,
             description="补齐防疫台账",
             owner="场长",
-            due_on=TODAY - 20 * DAY,
-            done_on=TODAY - 25 * DAY,
+            due_on=today() - 20 * DAY,
+            done_on=today() - 25 * DAY,
         )
         self.overdue = RectificationItem.objects.create(
             inspection=self.inspection,
             description="每周消毒并记录",
             owner="技术员",
-            due_on=TODAY - 5 * DAY,
+            due_on=today() - 5 * DAY,
         )
         self.qingshan_check = Inspection.objects.create(
-            org=county.qingshan, date=TODAY - 10 * DAY, inspectors="县人才办"
+            org=county.qingshan, date=today() - 10 * DAY, inspectors="县人才办"
         )
 
 
@@ -158,7 +166,7 @@ def test_the_outsider_cannot_touch_chengguans_records(personas, records, login):
         (f"{BASES}livestock/{livestock.pk}/remove/", {}),
         (f"{INSPECTIONS}{records.inspection.pk}/delete/", {}),
         (f"{INSPECTIONS}{records.inspection.pk}/items/", {"description": "x", "owner": "y"}),
-        (f"{INSPECTIONS}items/{records.overdue.pk}/done/", {"done_on": TODAY.isoformat()}),
+        (f"{INSPECTIONS}items/{records.overdue.pk}/done/", {"done_on": today().isoformat()}),
         (f"{INSPECTIONS}items/{records.overdue.pk}/delete/", {}),
     ]
     for url, data in posts:
@@ -182,11 +190,11 @@ def test_a_leader_reads_but_changes_nothing(personas, records, login):
         (f"{BASES}{records.dapingzi.pk}/livestock/", {"kind": "猪", "count": 1, "unit": "头"}),
         (f"{BASES}livestock/{livestock.pk}/remove/", {}),
         (f"{INSPECTIONS}new/", {}),
-        (f"{INSPECTIONS}items/{records.overdue.pk}/done/", {"done_on": TODAY.isoformat()}),
+        (f"{INSPECTIONS}items/{records.overdue.pk}/done/", {"done_on": today().isoformat()}),
     ]:
         assert client.post(url, data).status_code == 403, url
     assert Livestock.objects.filter(base=records.dapingzi).count() == 3
-    assert not RectificationItem.objects.filter(done_on=TODAY).exists()
+    assert not RectificationItem.objects.filter(done_on=today()).exists()
 
 
 # --- the seed's township -------------------------------------------------------------------------
@@ -246,8 +254,8 @@ def test_the_detail_shows_livestock_programs_and_inspections(personas, records, 
         category=records.program.category,
         organiser=records.dapingzi.org.parent,
         base=records.dapingzi,
-        start_date=TODAY - 3 * DAY,
-        end_date=TODAY - 3 * DAY,
+        start_date=today() - 3 * DAY,
+        end_date=today() - 3 * DAY,
     )
     page = names(client.get(f"{BASES}{records.dapingzi.pk}/"))
     assert "县级培训" not in page and "另有 1 个班次" in page
@@ -413,13 +421,13 @@ def test_an_inspection_closes_when_every_item_is_done(personas, records, county,
     url = f"{INSPECTIONS}items/{records.overdue.pk}/done/"
     for when, said in (
         (records.inspection.date - DAY, "不能早于检查日期"),
-        (TODAY + DAY, "不能晚于今天"),
+        (today() + DAY, "不能晚于今天"),
     ):
         response = client.post(url, {"done_on": when.isoformat()})
         assert response.status_code == 200 and said in names(response)
     records.overdue.refresh_from_db()
     assert records.overdue.done_on is None
-    assert client.post(url, {"done_on": TODAY.isoformat()}).status_code == 302
+    assert client.post(url, {"done_on": today().isoformat()}).status_code == 302
     assert record_count(client.get(INSPECTIONS, {"status": "closed"})) == 2
     assert record_count(client.get(INSPECTIONS, {"status": "overdue"})) == 0
     detail = names(client.get(f"{INSPECTIONS}{records.inspection.pk}/"))
@@ -431,7 +439,7 @@ def test_items_are_added_edited_and_removed(personas, records, login):
     client = login(personas.chengguan_admin)
     inspection = records.inspection
     add = f"{INSPECTIONS}{inspection.pk}/items/"
-    item = {"description": "更新培训档案", "owner": "场长", "due_on": TODAY.isoformat()}
+    item = {"description": "更新培训档案", "owner": "场长", "due_on": today().isoformat()}
     assert client.post(add, item).status_code == 302
     early = client.post(add, {**item, "description": "早于检查", "due_on": "2000-01-01"})
     assert early.status_code == 200 and "整改期限不能早于检查日期" in names(early)
@@ -450,7 +458,7 @@ def test_items_are_added_edited_and_removed(personas, records, login):
 
 def test_the_inspection_form(personas, records, county, login):
     client = login(personas.chengguan_admin)
-    data = {"date": (TODAY - DAY).isoformat(), "inspectors": "镇组织办", "findings": ""}
+    data = {"date": (today() - DAY).isoformat(), "inspectors": "镇组织办", "findings": ""}
     # A base's inspection belongs to the base's unit, whatever unit was chosen.
     response = client.post(
         f"{INSPECTIONS}new/", {**data, "base": records.mingyuan.pk, "org": county.xiguan.pk}
@@ -460,7 +468,7 @@ def test_the_inspection_form(personas, records, county, login):
     nothing = client.post(f"{INSPECTIONS}new/", data)
     assert "请选择被检查单位或实训基地" in names(nothing)
     future = client.post(
-        f"{INSPECTIONS}new/", {**data, "org": county.xiguan.pk, "date": (TODAY + DAY).isoformat()}
+        f"{INSPECTIONS}new/", {**data, "org": county.xiguan.pk, "date": (today() + DAY).isoformat()}
     )
     assert "检查日期不能晚于今天" in names(future)
     foreign = client.post(f"{INSPECTIONS}new/", {**data, "base": records.shiqiao.pk})
@@ -565,8 +573,8 @@ def test_bases_export_follows_filters_is_audited_and_imports_back_unchanged(
 
 
 def test_importing_inspections_groups_rows_and_reimports_as_no_change(personas, records, county):
-    checked = (TODAY - 12 * DAY).isoformat()
-    due = (TODAY + 10 * DAY).isoformat()
+    checked = (today() - 12 * DAY).isoformat()
+    due = (today() + 10 * DAY).isoformat()
     rows = [
         [
             checked,
@@ -606,7 +614,7 @@ def test_importing_inspections_groups_rows_and_reimports_as_no_change(personas, 
     again = import_sheet("inspections", personas.chengguan_admin, INSPECTION_HEADER, rows)
     assert again.ok and again.summary()["unchanged"] == 3
     # Marking an item done through the sheet updates that row only.
-    rows[0][8] = TODAY.isoformat()
+    rows[0][8] = today().isoformat()
     done = import_sheet("inspections", personas.chengguan_admin, INSPECTION_HEADER, rows)
     assert done.ok and done.summary()["updated"] == 1 and done.summary()["unchanged"] == 2
     assert Inspection.objects.get(pk=mingyuan.pk).closed
@@ -614,8 +622,8 @@ def test_importing_inspections_groups_rows_and_reimports_as_no_change(personas, 
 
 
 def test_a_bad_inspections_sheet_changes_nothing(personas, records):
-    checked = (TODAY - 12 * DAY).isoformat()
-    due = (TODAY + 10 * DAY).isoformat()
+    checked = (today() - 12 * DAY).isoformat()
+    due = (today() + 10 * DAY).isoformat()
     rows = [
         [checked, "东关村", "大坪子养殖场", "甲", "", "x", "场长", due, ""],
         [checked, "城关镇", "明远养殖场", "乙", "", "一", "场长", due, ""],
@@ -623,7 +631,7 @@ def test_a_bad_inspections_sheet_changes_nothing(personas, records):
         [checked, "城关镇", "", "丁", "", "新事项", "", due, ""],
         [checked, "城关镇", "", "丁", "", "早到期", "某人", "2000-01-01", ""],
         [checked, "青山镇", "", "戊", "", "", "", "", ""],
-        [(TODAY + DAY).isoformat(), "城关镇", "", "己", "", "", "", "", ""],
+        [(today() + DAY).isoformat(), "城关镇", "", "己", "", "", "", "", ""],
         [checked, "西关村", "", "庚", "", "", "张三", "", ""],
         [checked, "西关村", "石桥种植基地", "辛", "", "", "", "", ""],
     ]
@@ -722,14 +730,14 @@ def test_the_inspections_api_nests_items_and_checks_writes(personas, records, co
     assert {i["description"] for i in listed[0]["items"]} == {"补齐防疫台账", "每周消毒并记录"}
     new = api.post(
         "/api/training/inspections/",
-        {"base": records.mingyuan.pk, "date": TODAY.isoformat(), "inspectors": "县人才办"},
+        {"base": records.mingyuan.pk, "date": today().isoformat(), "inspectors": "县人才办"},
         content_type="application/json",
     )
     assert new.status_code == 201, new.content
     assert new.json()["org"] == county.chengguan.pk and new.json()["closed"] is True
     foreign = api.post(
         "/api/training/inspections/",
-        {"org": county.qingshan.pk, "date": TODAY.isoformat(), "inspectors": "x"},
+        {"org": county.qingshan.pk, "date": today().isoformat(), "inspectors": "x"},
         content_type="application/json",
     )
     assert foreign.status_code == 400
@@ -739,14 +747,14 @@ def test_the_inspections_api_nests_items_and_checks_writes(personas, records, co
             "inspection": new.json()["id"],
             "description": "完善制度",
             "owner": "场长",
-            "due_on": TODAY.isoformat(),
+            "due_on": today().isoformat(),
         },
         content_type="application/json",
     )
     assert item.status_code == 201, item.content
     late = api.patch(
         f"/api/training/rectification-items/{item.json()['id']}/",
-        {"done_on": (TODAY + DAY).isoformat()},
+        {"done_on": (today() + DAY).isoformat()},
         content_type="application/json",
     )
     assert late.status_code == 400
@@ -756,7 +764,7 @@ def test_the_inspections_api_nests_items_and_checks_writes(personas, records, co
             "inspection": records.qingshan_check.pk,
             "description": "越界",
             "owner": "x",
-            "due_on": TODAY.isoformat(),
+            "due_on": today().isoformat(),
         },
         content_type="application/json",
     )
@@ -764,7 +772,7 @@ def test_the_inspections_api_nests_items_and_checks_writes(personas, records, co
     assert not records.qingshan_check.items.exists()
     done = api.patch(
         f"/api/training/rectification-items/{records.overdue.pk}/",
-        {"done_on": TODAY.isoformat()},
+        {"done_on": today().isoformat()},
         content_type="application/json",
     )
     assert done.status_code == 200
@@ -773,7 +781,7 @@ def test_the_inspections_api_nests_items_and_checks_writes(personas, records, co
     outsider = token_client(personas.outsider_admin)
     moved = api.patch(
         f"/api/training/inspections/{records.inspection.pk}/",
-        {"date": TODAY.isoformat()},
+        {"date": today().isoformat()},
         content_type="application/json",
     )
     assert moved.status_code == 400 and "请先修改整改事项" in moved.content.decode()
