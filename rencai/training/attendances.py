@@ -165,9 +165,11 @@ def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("training:program_detail", pk=program_id)
 
 
-def ledger_file(request: HttpRequest, rows: Any, filename: str) -> HttpResponse:
+def ledger_file(
+    request: HttpRequest, rows: Any, filename: str, filtered: bool = False
+) -> HttpResponse:
     out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
-    write_ledger(request.user, rows, out)
+    write_ledger(request.user, rows, out, filtered)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
 
@@ -177,7 +179,8 @@ def attendance_export(request: HttpRequest) -> HttpResponse:
     """The filtered 培训台账 in the office layout, program by program."""
     base = Attendance.objects.visible_to(request.user)
     filterset = AttendanceFilter(request.GET or None, queryset=base, request=request)
-    return ledger_file(request, filtered(filterset), "培训台账.xlsx")
+    narrowed = any(request.GET.get(name) for name in filterset.filters)
+    return ledger_file(request, filtered(filterset), "培训台账.xlsx", narrowed)
 
 
 @allow(roles.reads_records)

@@ -55,7 +55,11 @@ def funding_text(program: TrainingProgram, count: int) -> str:
     return "，".join(parts)
 
 
-def header_pairs(program: TrainingProgram, count: int) -> list[tuple[str, str]]:
+def header_pairs(
+    program: TrainingProgram, count: int, filtered: bool = False
+) -> list[tuple[str, str]]:
+    """A program's header in the office layout. `count` is its rows in the workbook: in a
+    filtered export only the rows that passed the filters, and the labels say so."""
     location = program.location or ""
     if program.base_id:
         location = f"{location}（{program.base.name}）" if location else program.base.name
@@ -67,8 +71,8 @@ def header_pairs(program: TrainingProgram, count: int) -> list[tuple[str, str]]:
         ("地点", location),
         ("主讲人", program.teachers),
         ("学时", "" if program.hours is None else format(program.hours.normalize(), "f")),
-        ("参训人数", str(count)),
-        ("经费", funding_text(program, count)),
+        ("参训人数（筛选结果）" if filtered else "参训人数", str(count)),
+        ("经费（按筛选结果）" if filtered else "经费", funding_text(program, count)),
     ]
 
 
@@ -97,9 +101,12 @@ def ledger_rows(attendances: QuerySet) -> QuerySet:
     ).order_by("-program__end_date", "program_id", "id")
 
 
-def write_ledger(user: Any, attendances: QuerySet, out: IO[bytes] | str) -> int:
+def write_ledger(
+    user: Any, attendances: QuerySet, out: IO[bytes] | str, filtered: bool = False
+) -> int:
     """Write the programs of `attendances` (already scoped to `user`) in the office layout;
-    returns the number of attendee rows. Audited as an export."""
+    returns the number of attendee rows. Audited as an export. `filtered`: the rows are those
+    of the user's filters, so each program's totals are labelled as the filtered rows'."""
     reveal = roles.may_reveal(user)
     wb = xlsxwriter.Workbook(out, {"in_memory": True})
     bold = wb.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
@@ -114,7 +121,7 @@ def write_ledger(user: Any, attendances: QuerySet, out: IO[bytes] | str) -> int:
         members = list(group)
         program = members[0].program
         programs += 1
-        row = _program_block(ws, row, program, members, reveal, (title, bold, cell))
+        row = _program_block(ws, row, program, members, reveal, (title, bold, cell), filtered)
         total += len(members)
     wb.close()
     with acting_as(user):
@@ -131,12 +138,18 @@ def write_ledger(user: Any, attendances: QuerySet, out: IO[bytes] | str) -> int:
 
 
 def _program_block(
-    ws: Any, row: int, program: TrainingProgram, members: list, reveal: bool, fmts: tuple
+    ws: Any,
+    row: int,
+    program: TrainingProgram,
+    members: list,
+    reveal: bool,
+    fmts: tuple,
+    filtered: bool = False,
 ) -> int:
     title, bold, cell = fmts
     ws.merge_range(row, 0, row, 6, f"{program.name} 培训台账", title)
     row += 1
-    pairs = header_pairs(program, len(members))
+    pairs = header_pairs(program, len(members), filtered)
     for i in range(0, len(pairs), 2):  # two label/value pairs per line: A–B, then C–G
         label, value = pairs[i]
         ws.write_string(row, 0, label, bold)
