@@ -42,3 +42,20 @@ def test_the_overview_links_to_the_figure_rules_page(login, personas):
         assert f'id="{figure.key}"' in text
         assert str(figure.label) in text and str(figure.measure) in text
     assert login(personas.auditor).get(link.group(1)).status_code == 403
+
+
+def test_category_counts_agree_with_the_workbench(login, personas, people):
+    """人才类别's 本辖区在册人数 counts 在册 persons, as the 工作台's 在册人才 by category does."""
+    import re
+
+    from rencai.people.choices import PersonStatus
+
+    people.zhang_san.status = next(s for s, _label in PersonStatus.choices if s != "active")
+    people.zhang_san.save()
+    client = login(personas.county_admin)
+    page = client.get("/people/categories/").content.decode()
+    assert "本辖区在册人数" in page
+    farmer = re.search(r"农村实用人才</td>.*?status=active\">(\d+)</a>", page, re.S)
+    assert farmer and farmer.group(1) == "0"  # 张三, the only one, is no longer 在册
+    listed = client.get(farmer.group(0).split('href="')[-1].split('"')[0].replace("&amp;", "&"))
+    assert listed.status_code == 200

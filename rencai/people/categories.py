@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
+from rencai.people.choices import PersonStatus
 from rencai.people.models import Person, TalentCategory
 
 # (name, group, description)
@@ -52,8 +53,11 @@ class CategoryForm(forms.ModelForm):
 
 @allow(roles.reads_records)
 def category_list(request: HttpRequest) -> HttpResponse:
-    """人才类别: the labels in use, with how many Persons of the user's jurisdiction hold each."""
-    visible = Person.objects.visible_to(request.user).values("id")
+    """人才类别: the labels in use, with how many 在册 Persons of the user's jurisdiction hold
+    each — the status the 工作台's 在册人才 by category counts (people.active), so the two agree."""
+    visible = (
+        Person.objects.visible_to(request.user).filter(status=PersonStatus.ACTIVE).values("id")
+    )
     counts = dict(
         Person.categories.through.objects.filter(person_id__in=visible)
         .values_list("talentcategory_id")
@@ -64,7 +68,11 @@ def category_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/category_list.html",
-        {"categories": categories, "can_manage": roles.manages_orgs(request.user)},
+        {
+            "categories": categories,
+            "can_manage": roles.manages_orgs(request.user),
+            "active": PersonStatus.ACTIVE.value,
+        },
     )
 
 
