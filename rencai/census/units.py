@@ -90,6 +90,13 @@ def _unit_page(request: HttpRequest, unit: CensusUnit, review_form: ReviewForm |
             "unit": unit,
             "completeness": completeness,
             "fields": completeness.by_field(),
+            # (key, label, rate): a rate under 100% links to the persons who lack the field
+            "field_rows": [
+                (key, label, rate)
+                for (key, _l, _f), (label, rate) in zip(
+                    figures.COMPLETENESS_FIELDS, completeness.by_field(), strict=True
+                )
+            ],
             "jobs": jobs.select_related("user")[:20],
             "conflicts": conflicts,
             "submit_url": submit_url if may_submit else None,
