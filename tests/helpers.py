@@ -1,6 +1,7 @@
 """Helpers shared by the test modules (fixtures live in conftest.py)."""
 
 from rencai.people.models import Person
+from rencai.standards import codes
 
 
 def edit_form_data(person: Person, **changes) -> dict:
@@ -14,7 +15,7 @@ def edit_form_data(person: Person, **changes) -> dict:
         "birth_date": person.birth_date.isoformat(),
         "ethnicity": person.ethnicity,
         "political_status": person.political_status,
-        "education": person.education,
+        "education": codes.education_group_of(person.education),  # the form offers groups
         "degree": person.degree,
         "phone": "",
         "home_org": person.home_org_id,

@@ -157,6 +157,12 @@ class Person(models.Model):
         """出生年月, ``1985-03``: all a page, the API or a masked export shows of the birth date."""
         return mask_birth_date(self.birth_date)
 
+    @property
+    def education_group(self) -> str:
+        """学历 as offices group it (大学本科 for 大学本科毕业, 初中及以下 for 小学): what the list,
+        the form and the export show of the stored GB/T 4658 code."""
+        return codes.education_group_label(self.education)
+
 
 class Qualification(models.Model):
     """资质证书: one certificate a Person holds — a 高素质农民 recognition, a social-work

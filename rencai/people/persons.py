@@ -21,7 +21,7 @@ from rest_framework import mixins, serializers, viewsets
 from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.api import AttributedMixin, ReadsRecords
-from rencai.listing import filtered, page_of
+from rencai.listing import PAGING_KEYS, filtered, page_of
 from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
 from rencai.people import actions, persons_record, validation
@@ -79,7 +79,10 @@ class PersonFilter(django_filters.FilterSet):
         empty_label=_("全部"),
     )
     education = django_filters.ChoiceFilter(
-        label=_("学历"), choices=codes.EDUCATION_GROUPS, method="filter_education"
+        label=_("学历"),
+        choices=codes.EDUCATION_GROUPS,  # the one 学历 grouping (form, sheet, export alike)
+        method="filter_education",
+        empty_label=_("全部"),
     )
     age = django_filters.ChoiceFilter(
         label=_("年龄段"), choices=AgeBand.choices, method="filter_age"
@@ -195,6 +198,10 @@ class PersonForm(VersionedForm, forms.ModelForm):
         self.fields["home_org"] = unit_choice_field(units, _("户籍/居住地（村、社区）"))
         self.fields["work_org"] = unit_choice_field(units, _("工作单位"), required=False)
         self.fields["categories"].queryset = TalentCategory.objects.filter(is_active=True)
+        self.fields["education"] = forms.ChoiceField(
+            label=_("学历"), choices=[("", _("请选择")), *codes.EDUCATION_GROUPS], required=False
+        )
+        self.initial["education"] = codes.education_group_of(self.instance.education)
         self.fields["gender"].required = False
         limit_text(self.fields["notes"])
         self.fields["birth_date"].required = False
@@ -223,6 +230,12 @@ class PersonForm(VersionedForm, forms.ModelForm):
             return self.instance.id_number
         self.parsed_id = validation.clean_id_number(raw, person_pk=self.instance.pk, user=self.user)
         return self.parsed_id.number
+
+    def clean_education(self) -> str:
+        """The form offers the 学历 groups: an unchanged group keeps the finer code stored
+        (大学本科毕业 from an import), a new one stores the group's GB/T 4658 head code."""
+        chosen = self.cleaned_data.get("education", "")
+        return codes.refined("education", chosen, self.instance.education)
 
     def clean_phone(self) -> str:
         raw = self.cleaned_data.get("phone", "")
@@ -272,7 +285,12 @@ class StatusForm(forms.Form):
 def person_list(request: HttpRequest) -> HttpResponse:
     base = Person.objects.visible_to(request.user)
     filterset = PersonFilter(request.GET or None, queryset=base, request=request)
-    people = filtered(filterset).select_related("home_org", "work_org").order_by("-id")
+    people = (
+        filtered(filterset)
+        .select_related("home_org", "work_org")
+        .prefetch_related("categories")
+        .order_by("-id")
+    )
     page = page_of(request, people)
     return render(
         request,
@@ -416,7 +434,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
     from rencai.imports.exports import export_sheet
     from rencai.imports.sheets import get_sheet
 
-    params = {k: v for k, v in request.GET.items() if k != "page"}
+    params = {k: v for k, v in request.GET.items() if k not in PAGING_KEYS}
     out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
     export_sheet(get_sheet("persons"), request.user, params, out)
     out.seek(0)

@@ -152,7 +152,7 @@ COLUMNS = [
         "学历",
         ("文化程度", "最高学历"),
         parse=code_parser(codes.EDUCATION),
-        choices=["研究生", "大学本科", "大学专科", "中专", "高中", "初中", "小学"],
+        choices=[label for _group, label in codes.EDUCATION_GROUPS],
         width=10,
     ),
     Column(
@@ -471,7 +471,7 @@ class PersonSheet(Sheet):
     def _plan_update(self, ctx, number, values, current):
         changed: dict[str, Any] = {}
         for key in PLAIN:
-            value = values.get(key)
+            value = codes.refined(key, values.get(key), current[key])
             if value is not None and value != current[key]:
                 changed[key] = value
         if "name" in changed:
@@ -547,7 +547,7 @@ class PersonSheet(Sheet):
                 p.id_number if reveal else p.masked_id_number,
                 p.get_ethnicity_display(),
                 p.get_political_status_display(),
-                p.get_education_display(),
+                codes.education_group_label(p.education),
                 p.get_degree_display(),
                 p.phone if reveal else p.masked_phone,
                 p.home_org.name_path,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .text import StandardError, clip, fold
 
@@ -40,7 +41,10 @@ __all__ = [
     "CodeError",
     "CodeTable",
     "education_group",
+    "education_group_label",
+    "education_group_of",
     "education_groups_codes",
+    "refined",
 ]
 
 #: How many labels an error message lists before ending with "等".
@@ -379,6 +383,30 @@ def education_groups_codes(group: str) -> tuple[str, str]:
             + "、".join(f"{code} {label}" for code, label in EDUCATION_GROUPS),
             kind="unknown_code",
         ) from None
+
+
+def education_group_of(code: str) -> str:
+    """The :data:`EDUCATION_GROUPS` key a stored code falls in (``'21'`` → ``'20'``,
+    ``'80'`` 小学 → ``'70'`` 初中及以下), or ``''`` for no code: the one grouping the form,
+    the list filter, the template's drop-down and the export show."""
+    for group, (lo, hi) in _EDUCATION_GROUP_RANGES.items():
+        if code and lo <= code < hi:
+            return group
+    return ""
+
+
+def education_group_label(code: str) -> str:
+    """The group label offices use for a stored code (``'31'`` → ``'大学专科'``), or ``''``."""
+    return dict(EDUCATION_GROUPS).get(education_group_of(code), "")
+
+
+def refined(key: str, new: Any, stored: Any) -> Any:
+    """What an import writes to field `key`: the stored 学历 when `new` is only the group head
+    of the group it lies in (an exported 大学本科 for a stored 大学本科毕业 changes nothing),
+    otherwise `new`."""
+    if key == "education" and new in dict(EDUCATION_GROUPS) and stored:
+        return stored if education_group_of(stored) == new else new
+    return new
 
 
 # --- GB/T 6864-2003 学位代码 (level digit only) ------------------------------
