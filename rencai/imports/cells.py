@@ -7,7 +7,7 @@ path are `rencai.orgs.resolve.UnitResolver`; people by stored values are the peo
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -16,7 +16,12 @@ from rencai.imports.dates import DateError, ParsedDate, parse_date
 from rencai.imports.reader import cell_text
 from rencai.imports.sheets import CellError, Column
 from rencai.standards import codes
-from rencai.standards.idnumber import EXCEL_NUMBER_MESSAGE, IdNumber, parse_id_number
+from rencai.standards.idnumber import (
+    EXCEL_NUMBER_MESSAGE,
+    IdNumber,
+    parse_id_number,
+    region_warnings,
+)
 from rencai.standards.text import StandardError, fold
 
 
@@ -93,9 +98,11 @@ def parse_id(raw: Any, ctx: Any) -> IdNumber | Masked:
     if "*" in text:
         return Masked(fold(text).replace(" ", ""))
     try:
-        return parse_id_number(text)
+        parsed = parse_id_number(text)
     except StandardError as exc:
         raise CellError(exc.message) from exc
+    warnings = region_warnings(parsed)  # the engine reports a value's warnings at its row
+    return parsed if warnings == parsed.warnings else replace(parsed, warnings=warnings)
 
 
 def parse_employer_post(raw: Any, ctx: Any) -> tuple[str, str]:

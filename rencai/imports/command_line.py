@@ -156,6 +156,11 @@ def run_import(args: Namespace) -> int:
     )
     for notice in outcome.notices():
         print(notice)
+    warnings = outcome.warning_lines()
+    for line in warnings[: SHOWN + 1]:
+        print(line)
+    if len(warnings) > SHOWN + 1:
+        print(f"……另有 {len(warnings) - SHOWN - 1} 条提示")
     if not outcome.ok:
         for problem in outcome.problems[:SHOWN]:
             print(problem)

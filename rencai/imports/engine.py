@@ -94,6 +94,8 @@ class Outcome:
     spool: str | None = None
     # Headers of the upload that no sheet column took: their cells are not imported.
     unused_columns: list[str] = field(default_factory=list)
+    # Remarks on accepted values (an ID number whose region code is unknown): never a rejection.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -101,6 +103,16 @@ class Outcome:
 
     def summary(self) -> dict[str, int]:
         return {**self.counts, "rejected": len(self.rejected_rows), "total": self.total}
+
+    @property
+    def warned_rows(self) -> int:
+        return len({w.row for w in self.warnings})
+
+    def warning_lines(self) -> list[str]:
+        """提示 N 行, then each warning as 第 N 行〔列名〕：… ."""
+        if not self.warnings:
+            return []
+        return [_("提示 %(n)d 行：") % {"n": self.warned_rows}, *map(str, self.warnings)]
 
     def notices(self) -> list[str]:
         """What the importer must read before committing although nothing is wrong: the
@@ -155,6 +167,9 @@ class ColumnChecker:
         self.columns = list(mapping.values())
         # Blank cells read as None; problems are not remembered (they are reported per row).
         self.memos: list[dict[Any, Any]] = [{None: None, "": None} for _c in self.columns]
+        # Per column: the cells whose value carries `warnings` (reported at every row).
+        self.warned: list[dict[Any, tuple[str, ...]]] = [{} for _c in self.columns]
+        self.warnings: dict[int, dict[int, tuple[str, ...]]] = {}  # of the last batch
 
     def check(
         self, raws: list[list[Any]]
@@ -163,6 +178,7 @@ class ColumnChecker:
         width = max(self.indexes) + 1
         padded = [raw if len(raw) >= width else raw + [None] * (width - len(raw)) for raw in raws]
         errors: dict[int, dict[int, str]] = {}
+        self.warnings = {}
         values = []
         for c, (index, column, memo) in enumerate(
             zip(self.indexes, self.columns, self.memos, strict=True)
@@ -177,6 +193,10 @@ class ColumnChecker:
                     break
                 out[position] = self._parse(column, memo, cells[position], c, position, errors)
                 position += 1
+            if warned := self.warned[c]:
+                for position, cell in enumerate(cells):
+                    if cell.__hash__ is not None and cell in warned:
+                        self.warnings.setdefault(position, {})[c] = warned[cell]
             values.append(out)
         return self.columns, values, errors
 
@@ -191,6 +211,8 @@ class ColumnChecker:
             except CellError as exc:
                 errors.setdefault(position, {})[c] = exc.message
                 return _BAD
+            if getattr(result, "warnings", None):
+                self.warned[c][value] = result.warnings
         if isinstance(value, _MEMO_TYPES) and len(memo) < MEMO_LIMIT:
             memo[value] = result
         return result
@@ -464,6 +486,11 @@ class Importer:
             if filled <= 1 and not any(row[i] is not None for i in required):
                 continue  # a note under the table: 说明、联系人 …
             outcome.total += 1
+            for i, messages in checker.warnings.get(position, {}).items():
+                label = columns[i].label
+                outcome.warnings += [
+                    Problem(number, self.named.get(label, label), m) for m in messages
+                ]
             if bad is None and all(row[i] is not None for i in required):
                 yield number, raw, dict(zip(keys, row, strict=True))
                 continue

@@ -122,6 +122,9 @@ def validate_job(job: ImportJob) -> Outcome:
     counts: dict[str, Any] = outcome.summary()
     if notices := outcome.notices():  # shown before the confirm button (未识别的列 …)
         counts["notices"] = notices
+    if outcome.warnings:  # accepted values to look at again (提示 N 行)
+        counts["warned"] = outcome.warned_rows
+        counts["warnings"] = [str(w) for w in outcome.warnings[:SHOWN_PROBLEMS]]
     fields: dict[str, Any] = {
         "counts": counts,
         "total": outcome.total,

@@ -116,13 +116,17 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_confirm": job.user_id == request.user.pk and job.status == "valid",
             "is_uploader": job.user_id == request.user.pk,
-            "problems": (
-                job.problems if _sees_as_typed(request, job) else [scrub(p) for p in job.problems]
-            ),
+            "problems": _as_seen(request, job, job.problems),
+            "warnings": _as_seen(request, job, job.counts.get("warnings", [])),
             "options_label": get_sheet(job.sheet).options_label(job.options),
             "upload_url": upload_url(job.sheet, job.options),
         },
     )
+
+
+def _as_seen(request: HttpRequest, job: ImportJob, lines: list[str]) -> list[str]:
+    """A job's problem or warning lines, masked for anyone but those who see the upload."""
+    return lines if _sees_as_typed(request, job) else [scrub(line) for line in lines]
 
 
 @allow(roles.edits_records)

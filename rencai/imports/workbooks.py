@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
+from django.utils.translation import gettext as _
 
 from rencai.imports.formulas import defuse, restore
 from rencai.imports.sheets import Sheet
@@ -152,6 +153,7 @@ def write_export(sheet: Sheet, rows: Iterable[list[Any]], out: IO[bytes] | str) 
 
 
 ERROR_ROWS_SHEET = "错误行"
+HINT, REASON = "提示", "错误原因"  # the error rows' last columns: warnings; why rejected
 PROBLEMS_SHEET = "问题清单"
 
 
@@ -161,11 +163,20 @@ def write_errors(outcome: Any, out: IO[bytes] | str) -> None:
     reasons: dict[int, list[str]] = {}
     for problem in outcome.problems:
         reasons.setdefault(problem.row, []).append(str(problem))
+    hints: dict[int, list[str]] = {}
+    for warning in outcome.warnings:
+        hints.setdefault(warning.row, []).append(str(warning))
     rows = [
-        (number, outcome.bad_rows[number], "\n".join(reasons.get(number, [])))
+        (
+            number,
+            outcome.bad_rows[number],
+            "\n".join(reasons.get(number, [])),
+            "\n".join(hints.get(number, [])),
+        )
         for number in sorted(outcome.bad_rows)
     ]
     listing = [*outcome.notices(), *(str(p) for p in outcome.problems)]
+    listing += [_("提示：%(w)s") % {"w": line} for line in outcome.warning_lines()]
     _write_error_book(outcome.header, rows, listing, out)
 
 
@@ -179,38 +190,45 @@ def mask_errors(typed: str | Path, out: IO[bytes] | str) -> None:
     book = CalamineWorkbook.from_path(str(typed))
     rows_sheet = book.get_sheet_by_name(ERROR_ROWS_SHEET).to_python()
     text = lambda v: "" if v is None else restore(str(v))  # noqa: E731 -- as before write_cell
-    columns = [text(h) for h in rows_sheet[0]]  # 原表行号, the upload's header, 错误原因
-    reason_col = max(i for i, name in enumerate(columns) if name == "错误原因")
-    header = columns[1:reason_col]
+    columns = [text(h) for h in rows_sheet[0]]  # 原表行号, the upload's header, 提示, 错误原因
+    reason_col = max(i for i, name in enumerate(columns) if name == REASON)
+    hint_col = (
+        reason_col - 1 if columns[reason_col - 1] == HINT else reason_col
+    )  # 提示, when written
+    header = columns[1:hint_col]
     maskers = [masker_for(h) for h in header]
     rows = []
     for line in rows_sheet[1:]:
-        cells = [text(v) for v in line[1:reason_col]]
+        cells = [text(v) for v in line[1:hint_col]]
         masked = [mask(cell) if cell else cell for mask, cell in zip(maskers, cells, strict=True)]
-        rows.append((int(line[0]), masked, scrub(text(line[reason_col]))))
+        hint = text(line[hint_col]) if hint_col < reason_col else ""
+        rows.append((int(line[0]), masked, scrub(text(line[reason_col])), scrub(hint)))
     listing = book.get_sheet_by_name(PROBLEMS_SHEET).to_python()[1:]
     _write_error_book(header, rows, [scrub(str(line[0])) for line in listing if line], out)
 
 
 def _write_error_book(
     header: list[str],
-    rows: list[tuple[int, list[Any], str]],
+    rows: list[tuple[int, list[Any], str, str]],
     problems: list[str],
     out: IO[bytes] | str,
 ) -> None:
     wb = xlsxwriter.Workbook(out, {"in_memory": True})
     fmts = _formats(wb)
     ws = wb.add_worksheet(ERROR_ROWS_SHEET)
-    columns = ["原表行号", *header, "错误原因"]
+    hints = any(row[3] for row in rows)  # a 提示 column when a rejected row has warnings
+    columns = ["原表行号", *header, *([HINT] if hints else []), REASON]
     for col, name in enumerate(columns):
         ws.write_string(0, col, str(name), fmts["header"])
         ws.set_column(col, col, 14)
-    ws.set_column(len(columns) - 1, len(columns) - 1, 50)
+    ws.set_column(len(columns) - 2, len(columns) - 1, 50)
     ws.freeze_panes(1, 1)
-    for r, (number, cells, reason) in enumerate(rows, start=1):
+    for r, (number, cells, reason, hint) in enumerate(rows, start=1):
         ws.write_number(r, 0, number)
         for col, value in enumerate(cells, start=1):
             write_cell(ws, r, col, value)
+        if hint:
+            ws.write_string(r, len(columns) - 2, hint, fmts["wrap"])
         ws.write_string(r, len(columns) - 1, reason, fmts["error"])
     listing = wb.add_worksheet(PROBLEMS_SHEET)
     listing.set_column(0, 0, 100)

@@ -33,7 +33,7 @@ from rencai.records.api import LimitedTextSerializer
 from rencai.records.forms import limit_text
 from rencai.records.versions import VersionedForm, VersionedViewSet, saved_checked
 from rencai.standards import codes
-from rencai.standards.idnumber import mask_id_number, parse_id_number
+from rencai.standards.idnumber import mask_id_number, parse_id_number, region_warnings
 from rencai.standards.phone import mask_phone
 from rencai.widgets import DatePicker
 
@@ -263,7 +263,7 @@ class PersonForm(VersionedForm, forms.ModelForm):
             )
         data["birth_date"] = parsed.birth_date
         data["gender"] = parsed.gender
-        self.warnings = list(parsed.warnings)
+        self.warnings = list(region_warnings(parsed))  # the import engine's check too
         return data
 
 

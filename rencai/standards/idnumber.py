@@ -8,11 +8,14 @@ date (YYMMDD, always 19YY) and no check character; they are upgraded here.
 
 Deliberate choices, see ``/work/shared/reference/standards.md`` sections 3 and 6:
 
-* The address code is only checked at province level and an unknown province
-  is a *warning*, not an error: abolished county codes are legitimate for life,
-  and libraries with a full table (``stdnum.cn.ric``) reject real numbers,
-  including the standard's own Annex-A example and the 81/82/83 residence
-  permits for Hong Kong, Macao and Taiwan residents.
+* Parsing checks the address code at province level only, and an unknown
+  province is a *warning*, not an error: abolished county codes are legitimate
+  for life, and libraries that validate against a full table (``stdnum.cn.ric``)
+  reject real numbers, including the standard's own Annex-A example and the
+  81/82/83 residence permits for Hong Kong, Macao and Taiwan residents.
+  :func:`region_warnings` adds the county-level check against stdnum's table
+  with validity years -- as warnings only, shared by the import engine and the
+  person form.
 * A number that Excel stored as a float (``4.30124E+17``) has permanently lost
   its last digits.  It is rejected with a message telling the office how to
   fix the sheet -- it is never "repaired".
@@ -39,6 +42,7 @@ __all__ = [
     "mask_birth_date",
     "mask_id_number",
     "parse_id_number",
+    "region_warnings",
 ]
 
 #: Weights 2^(18-i) mod 11 for positions 1..17 (GB 11643-1999, clause 7).
@@ -223,6 +227,45 @@ def _birth_date(digits: str, today: datetime.date) -> datetime.date:
             f"出生日期 {digits} 早于1900年1月1日，请核对身份证号", kind="birth_date"
         )
     return value
+
+
+#: Province codes whose numbers carry no county: residence permits (810000 …) and 台湾省 (710000).
+_NO_COUNTY = frozenset({"71", "81", "82", "83"})
+
+
+def region_warnings(parsed: IdNumber) -> tuple[str, ...]:
+    """Every warning about ``parsed``'s address code, the one check the import engine and the
+    person form share: ``parsed.warnings`` (an unknown province), plus a county code that is in
+    no edition of GB/T 2260, or that was abolished before the holder was born — checked against
+    the county table with validity years that python-stdnum maintains (``stdnum.cn.ric``'s
+    ``cn/loc`` data). Never an error: the code is the one at the time of issue and stays for
+    life. A code created after the birth year is not flagged: numbers were first issued from
+    1984 on, under the codes of that time, to people born long before."""
+    if parsed.warnings or parsed.region[:2] in _NO_COUNTY:
+        return parsed.warnings
+    message = _county_problem(parsed.region, parsed.birth_date.year)
+    return (message,) if message else ()
+
+
+@lru_cache(maxsize=65_536)
+def _county_problem(region: str, year: int) -> str | None:
+    from stdnum import numdb
+
+    counties = ""
+    for _part, props in numdb.get("cn/loc").info(region):
+        counties = props.get("county", counties)
+    if not counties:
+        return f"身份证号地区码 {region} 不是有效的县级行政区划代码，请核对"
+    ends = []
+    for county in counties.split(","):
+        if not county.startswith("["):
+            return None
+        span, _name = county[1:].split("]", 1)
+        end = span.partition("-")[2]
+        if not end or year <= int(end):
+            return None
+        ends.append(end)
+    return f"身份证号地区码 {region} 在 {max(ends)} 年后已停用，而出生年份为 {year} 年，请核对"
 
 
 def is_id_number(raw: str | int | float | None) -> bool:

@@ -15,6 +15,7 @@ from rencai.imports.engine import Importer
 from rencai.imports.sheets import get_sheet, sheet_names
 from rencai.imports.workbooks import write_errors
 from rencai.people.models import Person
+from rencai.standards.idnumber import parse_id_number, region_warnings
 
 UNKNOWN = "不认识的列"
 
@@ -169,3 +170,100 @@ def test_every_sheet_puts_every_rejected_row_in_the_error_workbook(name, persona
     data = _headers_and_rows(header, [["无效值"] * len(header)] * 3)
     outcome = Importer(sheet, personas.county_admin).validate(io.BytesIO(data), "表.xlsx")
     assert set(outcome.bad_rows) == outcome.rejected_rows
+
+
+def _warning_id(seq: int = 41) -> str:
+    return make_id("19880808", seq, region="431234")  # 湖南省, but no such county
+
+
+def _id_columns(sheet) -> list[str]:
+    """The labels of the columns that read an ID number (their parse of one carries warnings)."""
+    found = []
+    for column in sheet.columns:
+        try:
+            value = column.parse(_warning_id(), None) if column.parse else None
+        except Exception:  # a parser that needs the sheet's context, or refuses the number
+            continue
+        if getattr(value, "warnings", None):
+            found.append(column.label)
+    return found
+
+
+def test_region_warnings_checks_the_county_table_with_validity_years():
+    def warnings(region: str, birth: str) -> tuple[str, ...]:
+        return region_warnings(parse_id_number(make_id(birth, 41, region=region)))
+
+    assert warnings("433130", "19880808") == ()  # 龙山县
+    assert warnings("440524", "19800101") == ()  # 潮阳县 1983–1993: issued after birth
+    assert warnings("440524", "20000101") == (
+        "身份证号地区码 440524 在 1993 年后已停用，而出生年份为 2000 年，请核对",
+    )
+    assert warnings("431234", "19880808") == (
+        "身份证号地区码 431234 不是有效的县级行政区划代码，请核对",
+    )
+    assert warnings("810000", "19800101") == ()  # a residence permit
+    assert warnings("999999", "19900101") == ("身份证号地区码 999999 不在行政区划表中，请核对",)
+
+
+@pytest.mark.parametrize("name", sheet_names())
+def test_every_sheet_reports_an_id_numbers_warnings(name, personas, people):
+    """An accepted ID number's warning reaches the importer on every sheet that reads one
+    (issue 12, imports item 4)."""
+    sheet = get_sheet(name)
+    ids = _id_columns(sheet)
+    if not ids:
+        pytest.skip("no ID number column")
+    header = [c.label for c in sheet.columns]
+    row = [_warning_id() if label in ids else "无效值" for label in header]
+    data = _headers_and_rows(header, [row])
+    outcome = Importer(sheet, personas.county_admin).validate(io.BytesIO(data), "表.xlsx")
+    if any(not p.row for p in outcome.problems):
+        pytest.skip("the sheet needs options (a program, a census round) to read rows")
+    assert outcome.warned_rows == 1
+    assert {(w.row, w.column) for w in outcome.warnings} == {(2, label) for label in ids}
+
+
+def test_warnings_reach_the_cli_the_web_and_the_error_workbook(
+    personas, people, login, settings, capsys, tmp_path
+):
+    rows = [person_row("赵六", seq=41, id_number=_warning_id(41)), person_row("钱七", seq=43)]
+    rows.append(person_row("孙八", seq=45, id_number=_warning_id(45), home="不存在村"))
+    data = persons_xlsx(rows)
+    expected = "第 2 行〔身份证号〕：身份证号地区码 431234 不是有效的县级行政区划代码，请核对"
+    outcome = validate(personas.chengguan_admin, data)
+    assert outcome.warned_rows == 2 and outcome.summary()["rejected"] == 1
+    path = tmp_path / "errors.xlsx"
+    write_errors(outcome, str(path))
+    book = openpyxl.load_workbook(path)
+    lines = [r[0] for r in book["问题清单"].iter_rows(values_only=True)]
+    assert "提示：提示 2 行：" in lines and f"提示：{expected}" in lines
+    error_rows = list(book["错误行"].iter_rows(values_only=True))
+    assert error_rows[0][-2:] == ("提示", "错误原因")
+    assert error_rows[1][-2].startswith("第 4 行〔身份证号〕：身份证号地区码 431234")
+
+    good = persons_xlsx(rows[:2])
+    code, out, _err = run_cli(
+        ["import", "persons", str(write(tmp_path / "人员.xlsx", good)), "--as", "chengguan_admin"],
+        capsys,
+    )
+    assert code == 0 and "提示 1 行：" in out and expected in out
+
+    settings.IMPORTS_INLINE = True
+    client = login(personas.chengguan_admin)
+    stream = io.BytesIO(persons_xlsx([person_row("周九", seq=47, id_number=_warning_id(47))]))
+    stream.name = "人员.xlsx"
+    page = client.get(client.post("/imports/persons/", {"file": stream})["Location"])
+    html = page.content.decode()
+    assert "确认导入" in html and "提示 1 行" in html and "431234" in html
+
+
+def test_the_person_form_warns_with_the_same_check(personas, people, login, county):
+    from tests.test_people import new_person_data
+
+    client = login(personas.chengguan_admin)
+    data = new_person_data(county.dongguan, id_number=_warning_id(41))
+    response = client.post("/people/new/", data, follow=True)
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert "身份证号地区码 431234 不是有效的县级行政区划代码，请核对" in shown
+    assert Person.objects.filter(id_number=_warning_id(41)).exists()  # accepted
