@@ -26,3 +26,10 @@ def test_completeness_links_to_the_persons_missing_a_field(census, county, peopl
     assert client.get(f"/census/{census.pk}/units/{unit.pk}/missing/nonsense/").status_code == 404
     other = unit_of(census, county.qingshan)
     assert client.get(f"/census/{census.pk}/units/{other.pk}/missing/phone/").status_code == 404
+
+
+def test_the_reporting_rate_is_printed_once(census, login, personas):  # noqa: F811
+    page = login(personas.county_admin).get(f"/census/{census.pk}/").content.decode()
+    card = page.split('id="reporting-rate"')[0].rsplit('<div class="card', 1)[-1]
+    assert "报送率" not in card  # the card's heading (报送情况) does not repeat its value's word
+    assert "报送率 0/3 = 0.0%" in page
