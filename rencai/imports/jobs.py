@@ -200,10 +200,10 @@ def run(job_id: int, action: str) -> None:
             validate_job(job)
         elif action == "commit":
             commit_job(job)
-    except Exception as exc:  # the job must end in a state the page can show
+    except Exception:  # the job must end in a state the page can show (the error is logged)
         ImportJob.objects.filter(pk=job_id).update(
             status=JobStatus.FAILED if action == "commit" else JobStatus.INVALID,
-            message=_("处理时出错，未写入任何数据：%(err)s") % {"err": type(exc).__name__},
+            message=_("处理时出错，未写入任何数据；请重试，或联系系统管理员"),
             finished_at=timezone.now(),
         )
         raise

@@ -7,6 +7,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,14 +24,28 @@ class UnreadableFile(ValueError):
     """The upload is not a workbook rencai can read; the message says why, in Chinese."""
 
 
+class NumberText(str):
+    """The text of a number too long for Excel's 15 significant digits, as Excel shows it when
+    the cell is widened (431121198808088000): an ID number typed into a number cell. A `str`
+    that remembers it was a number, so the error workbook can say so."""
+
+
+# The CFB (OLE2) container: an .xls, or an .xlsx encrypted with an opening password (the
+# encrypted package is a stream named EncryptedPackage, its directory entry in UTF-16).
+CFB_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
 def cell_text(value: Any) -> str:
     """A raw cell as the text an office worker sees."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
+    if isinstance(value, float) and value.is_integer():
+        if abs(value) < 1e15:
+            return str(int(value))
+        return NumberText(int(Decimal(f"{value:.15g}")))
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
     if isinstance(value, date):
@@ -48,6 +63,23 @@ def _read_csv(data: bytes) -> Iterator[list[str]]:
     else:
         raise UnreadableFile(_("CSV 文件编码无法识别，请另存为 UTF-8 或 GB18030 编码"))
     yield from csv.reader(io.StringIO(text))
+
+
+def _password_protected() -> UnreadableFile:
+    return UnreadableFile(_("文件设有打开密码，请去掉密码后再导入"))
+
+
+def _check_password(stream: IO[bytes]) -> None:
+    """Refuse, in words an office understands, a workbook protected by an opening password
+    (calamine would call it damaged)."""
+    stream.seek(0)
+    head = stream.read(8)
+    if head == CFB_MAGIC:
+        stream.seek(0)
+        if ENCRYPTED_PACKAGE in stream.read():  # wherever the container's directory sits
+            stream.seek(0)
+            raise _password_protected()
+    stream.seek(0)
 
 
 def _check_zip(stream: IO[bytes]) -> None:
@@ -89,6 +121,7 @@ class Workbook:
         from python_calamine import CalamineWorkbook
 
         _check_zip(stream)
+        _check_password(stream)
         try:
             workbook = CalamineWorkbook.from_filelike(stream)
             if not workbook.sheet_names:
@@ -100,9 +133,10 @@ class Workbook:
         except UnreadableFile:
             raise
         except Exception as exc:  # calamine raises its own types for every kind of damage
+            if any(word in str(exc).lower() for word in ("password", "encrypt")):
+                raise _password_protected() from exc
             raise UnreadableFile(
-                _("无法读取该文件，它可能已损坏，或不是真正的 Excel 文件（%(err)s）")
-                % {"err": type(exc).__name__}
+                _("无法读取该文件，它可能已损坏，或不是真正的 Excel 文件")
             ) from exc
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
@@ -112,7 +146,5 @@ class Workbook:
                 yield number, row if row.__class__ is list else list(row)
         except UnreadableFile:
             raise
-        except Exception as exc:
-            raise UnreadableFile(
-                _("读取文件时出错，文件可能已损坏（%(err)s）") % {"err": type(exc).__name__}
-            ) from exc
+        except Exception as exc:  # no English class name reaches the user
+            raise UnreadableFile(_("读取文件时出错，文件可能已损坏")) from exc

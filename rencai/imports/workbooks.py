@@ -14,6 +14,7 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 
 from rencai.imports.formulas import defuse, restore
+from rencai.imports.reader import NumberText
 from rencai.imports.sheets import Sheet
 
 
@@ -227,6 +228,8 @@ def _write_error_book(
         ws.write_number(r, 0, number)
         for col, value in enumerate(cells, start=1):
             write_cell(ws, r, col, value)
+            if isinstance(value, NumberText):  # shown as the office saw it, and said so
+                ws.write_comment(r, col, _("此格在上传的表中是数字：Excel 只保留 15 位有效数字"))
         if hint:
             ws.write_string(r, len(columns) - 2, hint, fmts["wrap"])
         ws.write_string(r, len(columns) - 1, reason, fmts["error"])

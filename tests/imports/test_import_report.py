@@ -267,3 +267,78 @@ def test_the_person_form_warns_with_the_same_check(personas, people, login, coun
     shown = [str(m) for m in response.context["messages"]]
     assert "身份证号地区码 431234 不是有效的县级行政区划代码，请核对" in shown
     assert Person.objects.filter(id_number=_warning_id(41)).exists()  # accepted
+
+
+ID_AS_NUMBER = 431121198808088000  # 431121198808088123 typed into a number cell
+
+
+def _numeric_id_book(header: list[str], ids: list[str]) -> bytes:
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    ws = wb.add_worksheet()
+    for col, label in enumerate(header):
+        ws.write_string(0, col, label)
+        if label in ids:
+            ws.write_number(1, col, float(ID_AS_NUMBER))
+        else:
+            ws.write_string(1, col, "无效值")
+    wb.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", sheet_names())
+def test_every_sheet_echoes_an_id_stored_as_a_number_as_excel_shows_it(
+    name, personas, people, tmp_path
+):
+    """Issue 12, imports item 5: 431121198808088000, not 4.31121198808088e+17, with a note."""
+    sheet = get_sheet(name)
+    ids = _id_columns(sheet)
+    if not ids:
+        pytest.skip("no ID number column")
+    header = [c.label for c in sheet.columns]
+    data = _numeric_id_book(header, ids)
+    outcome = Importer(sheet, personas.county_admin).validate(io.BytesIO(data), "表.xlsx")
+    if any(not p.row for p in outcome.problems):
+        pytest.skip("the sheet needs options (a program, a census round) to read rows")
+    path = tmp_path / "errors.xlsx"
+    write_errors(outcome, str(path))
+    ws = openpyxl.load_workbook(path)["错误行"]
+    names = [c.value for c in ws[1]]
+    for label in ids:
+        cell = ws.cell(row=2, column=names.index(label) + 1)
+        assert cell.value == str(ID_AS_NUMBER)
+        assert cell.comment is not None and "数字" in cell.comment.text
+
+
+def _encrypted(data: bytes) -> bytes:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt("mima123", out)
+    return out.getvalue()
+
+
+PASSWORD = "文件设有打开密码，请去掉密码后再导入"
+
+
+def test_a_password_protected_workbook_is_named_so(personas, people, login, settings):
+    data = _encrypted(persons_xlsx([person_row("赵六", seq=41)]))
+    assert data[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # a real encrypted OOXML (CFB)
+    outcome = validate(personas.chengguan_admin, data)
+    assert [str(p) for p in outcome.problems] == [PASSWORD]
+    settings.IMPORTS_INLINE = True
+    client = login(personas.chengguan_admin)
+    stream = io.BytesIO(data)
+    stream.name = "人员.xlsx"
+    html = client.get(client.post("/imports/persons/", {"file": stream})["Location"]).content
+    assert PASSWORD in html.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"PK\x03\x04 broken", bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 600, b"\x00" * 100],
+)
+def test_no_english_class_name_reaches_the_user(data, personas, people):
+    outcome = validate(personas.chengguan_admin, data)
+    text = "\n".join(str(p) for p in outcome.problems)
+    assert outcome.problems and "Error" not in text and "Calamine" not in text
