@@ -28,6 +28,7 @@ from rencai.audit.context import acting_as
 from rencai.audit.log import record_event
 from rencai.audit.models import AuditAction, AuditEvent
 from rencai.imports.formulas import restore
+from rencai.imports.preview import PREVIEW_ROWS, preview_row
 from rencai.imports.reader import UnreadableFile, Workbook, cell_text
 from rencai.imports.sheets import (
     NEW,
@@ -44,18 +45,8 @@ BATCH = 5000
 HEADER_SCAN_ROWS = 30
 TOTAL_MARKS = ("合计", "小计", "总计")
 # Lines under a table that are not records: who filled it in, who checked it, notes.
-NOTE_MARKS = (
-    "填表人",
-    "填报人",
-    "制表人",
-    "审核人",
-    "负责人",
-    "联系人：",
-    "说明",
-    "注：",
-    "注:",
-    "备注：",
-)
+NOTE_MARKS = ("填表人", "填报人", "制表人", "审核人", "负责人", "联系人：")
+NOTE_MARKS += ("说明", "注：", "注:", "备注：")
 
 Progress = Callable[[str, int], None]  # (stage, rows done)
 
@@ -96,6 +87,7 @@ class Outcome:
     unused_columns: list[str] = field(default_factory=list)
     # Remarks on accepted values (an ID number whose region code is unknown): never a rejection.
     warnings: list[Problem] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)  # the first rows added or changed
 
     @property
     def ok(self) -> bool:
@@ -511,11 +503,16 @@ class Importer:
         planned: dict[int, str],
     ) -> None:
         plans: list[RowPlan] = []
+        values = dict(batch) if len(outcome.preview) < PREVIEW_ROWS else {}
         for item in self.sheet.plan(ctx, batch):
             if isinstance(item, RowPlan):
                 if item.row in outcome.rejected_rows:  # its twin later in this batch
                     continue
                 plans.append(item)
+                if len(outcome.preview) < PREVIEW_ROWS and (
+                    shown := preview_row(self.sheet, ctx, item, values[item.row])
+                ):
+                    outcome.preview.append(shown)
                 outcome.counts[item.kind] = outcome.counts.get(item.kind, 0) + 1
                 planned[item.row] = item.kind
             else:

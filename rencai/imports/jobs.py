@@ -10,6 +10,7 @@ written, since the commit is one transaction — and its uploader may retry it.
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -133,6 +134,8 @@ def validate_job(job: ImportJob) -> Outcome:
         "problem_count": len(outcome.problems),
         "finished_at": timezone.now(),
     }
+    preview = folder / PREVIEW_FILE  # the first rows added or changed, old → new
+    preview.write_text(json.dumps(outcome.preview if outcome.ok else [], ensure_ascii=False))
     if outcome.ok:
         spool = folder / "plans.spool"
         shutil.move(outcome.spool, spool)
@@ -148,6 +151,16 @@ def validate_job(job: ImportJob) -> Outcome:
 
 
 MASKED_ERRORS = "errors-masked.xlsx"
+PREVIEW_FILE = "preview.json"
+
+
+def preview(job: ImportJob) -> list[dict]:
+    """The rows a checked job will add or change (`imports.preview`), as typed."""
+    path = Path(job.stored_path).with_name(PREVIEW_FILE)
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return []
 
 
 def masked_errors(job: ImportJob) -> Path:

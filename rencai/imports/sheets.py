@@ -118,6 +118,16 @@ class Sheet:
         jurisdiction)."""
         raise NotImplementedError
 
+    def describe(
+        self, ctx: Any, plan: RowPlan, values: dict[str, Any]
+    ) -> list[tuple[str, Any, Any]]:
+        """(column label, old value, new value) of what `plan` writes, for the preview. By
+        default the row's filled cells with no old value (all a new record has); a sheet whose
+        updates can say what they replace overrides it."""
+        return [
+            (c.label, None, values[c.key]) for c in self.columns if values.get(c.key) is not None
+        ]
+
     def commit(self, ctx: Any, plans: list[RowPlan]) -> None:
         """Write one batch of changing plans (inside the import's transaction)."""
         raise NotImplementedError

@@ -17,8 +17,8 @@ from rencai.audit.context import acting_as
 from rencai.audit.log import record_event
 from rencai.audit.models import AuditAction
 from rencai.imports import jobs
-from rencai.imports.masking import scrub
-from rencai.imports.models import ImportJob
+from rencai.imports.masking import masker_for, scrub
+from rencai.imports.models import ImportJob, JobStatus
 from rencai.imports.sheets import get_sheet
 from rencai.imports.workbooks import write_template
 from rencai.listing import page_of
@@ -118,10 +118,27 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_uploader": job.user_id == request.user.pk,
             "problems": _as_seen(request, job, job.problems),
             "warnings": _as_seen(request, job, job.counts.get("warnings", [])),
+            "preview": _preview(request, job),
             "options_label": get_sheet(job.sheet).options_label(job.options),
             "upload_url": upload_url(job.sheet, job.options),
         },
     )
+
+
+def _preview(request: HttpRequest, job: ImportJob) -> list[dict]:
+    """The rows the import will add or change, ID numbers and phones masked (by the column) for
+    whoever may not reveal them, like everywhere else."""
+    rows = jobs.preview(job) if job.status == JobStatus.VALID else []
+    if roles.may_reveal(request.user):
+        return rows
+    masked = []
+    for row in rows:
+        fields = []
+        for label, old, new in row["fields"]:
+            mask = masker_for(label)
+            fields.append([label, mask(old) if old else old, mask(new) if new else new])
+        masked.append({**row, "fields": fields})
+    return masked
 
 
 def _as_seen(request: HttpRequest, job: ImportJob, lines: list[str]) -> list[str]:

@@ -36,11 +36,9 @@ from rencai.people import validation
 from rencai.people.bulk import PersonBulkWriter
 from rencai.people.choices import PersonStatus, Source
 from rencai.people.models import Person, TalentCategory
+from rencai.people.persons_preview import describe_person
 from rencai.standards import codes
-from rencai.standards.idnumber import (
-    IdNumber,
-    mask_id_number,
-)
+from rencai.standards.idnumber import IdNumber, mask_id_number
 from rencai.standards.phone import mask_phone
 from rencai.standards.pinyin import initials
 from rencai.standards.text import fold
@@ -326,6 +324,7 @@ class PersonSheetContext:
 class PersonSheet(Sheet):
     # Offices' rosters often hold employer and post in one column: split into the two fields.
     extra_columns = (EMPLOYER_POST,)
+    describe = describe_person  # old → new for the preview
 
     def context(self, user: Any, options: dict[str, Any]) -> PersonSheetContext:
         if not roles.edits_records(user):

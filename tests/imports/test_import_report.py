@@ -342,3 +342,50 @@ def test_no_english_class_name_reaches_the_user(data, personas, people):
     outcome = validate(personas.chengguan_admin, data)
     text = "\n".join(str(p) for p in outcome.problems)
     assert outcome.problems and "Error" not in text and "Calamine" not in text
+
+
+def test_the_confirm_step_previews_the_rows_added_and_changed(personas, people, login, settings):
+    """Issue 12, imports item 6: the first 50 rows added or changed, each changed field as
+    old → new (masked for those who may not reveal); the SHA-256 goes to the history."""
+    settings.IMPORTS_INLINE = True
+    zhang = people.zhang_san
+    personas.county_admin.can_reveal = True
+    personas.county_admin.save()
+    rows = [person_row(f"新人{i}", seq=101 + 2 * i) for i in range(55)]
+    header = ["姓名", "身份证号", "户籍/居住地", "手机号码"]
+    changed = [zhang.name, zhang.id_number, zhang.home_org.name_path, "13912345678"]
+    data = persons_xlsx([changed, *[[r[0], r[3], r[7], r[6]] for r in rows]], header=header)
+    for user, sees in ((personas.chengguan_admin, False), (personas.county_admin, True)):
+        client = login(user)
+        stream = io.BytesIO(data)
+        stream.name = "人员.xlsx"
+        job_url = client.post("/imports/persons/", {"file": stream})["Location"]
+        html = client.get(job_url).content.decode()
+        assert "确认导入" in html and 'id="job-preview"' in html
+        assert "SHA-256" not in html  # moved to the history
+        preview = client.get(job_url).context["preview"]
+        assert len(preview) == 50
+        assert preview[0]["row"] == 2 and preview[0]["kind"] == "updated"
+        old_phone, new_phone = (
+            ("13812345678", "13912345678") if sees else ("138****5678", "139****5678")
+        )
+        assert ["手机号码", old_phone, new_phone] in preview[0]["fields"], preview[0]
+        assert preview[1]["kind"] == "new" and ["姓名", "", "新人0"] in preview[1]["fields"]
+        assert f"{old_phone} → {new_phone}" in html
+
+
+@pytest.mark.parametrize("name", sheet_names())
+def test_every_sheet_describes_a_new_row_for_the_preview(name):
+    from types import SimpleNamespace
+
+    from rencai.imports.preview import preview_row
+    from rencai.imports.sheets import NEW, RowPlan
+
+    sheet = get_sheet(name)
+    ctx = SimpleNamespace(units=SimpleNamespace(paths={}), category_names={})
+    values = {c.key: "值" for c in sheet.columns if c.key != "person_no"}
+    shown = preview_row(sheet, ctx, RowPlan(2, NEW), values)
+    assert shown["row"] == 2 and shown["kind"] == NEW
+    assert {label for label, _old, _new in shown["fields"]} == {
+        c.label for c in sheet.columns if c.key != "person_no"
+    }
