@@ -11,8 +11,8 @@ Needs Chromium as tests/test_browser.py does.
 import pytest
 from test_browser import log_in, screenshot
 
-from rencai.census import actions
 from rencai.people.models import Person
+from tests.test_census import census  # noqa: F401 -- the fixture
 from tests.test_training import Training
 
 pytestmark = [
@@ -74,16 +74,15 @@ def walk(page, base: str, username: str, extra: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_every_role_can_use_every_main_page(
-    live_server, personas, county, people, browser, viewport
+    live_server,
+    personas,
+    county,
+    people,
+    census,  # noqa: F811
+    browser,
+    viewport,
 ):
     training = Training(county, people)
-    census = actions.open_round(
-        org=county.county,
-        year=2025,
-        deadline=None,
-        units=[county.chengguan, county.qingshan, county.education],
-        acting_user=personas.county_admin,
-    )
     person = people.zhang_san
     program = training.chengguan_course  # 城关镇's, which every walker here may open
     business = [

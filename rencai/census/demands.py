@@ -36,6 +36,7 @@ from rencai.imports.sheets import (
 )
 from rencai.imports.views import upload_url
 from rencai.listing import filtered, page_of
+from rencai.orgs.fields import UnitChoiceFilter
 from rencai.orgs.models import OrgUnit
 from rencai.orgs.resolve import UnitResolver
 from rencai.people.choices import PersonStatus
@@ -47,7 +48,7 @@ class DemandFilter(django_filters.FilterSet):
     """The demand list's filters: the supply/demand page links here with the same unit and
     specialty its 需求 number counts."""
 
-    org = django_filters.ModelChoiceFilter(
+    org = UnitChoiceFilter(
         label=_("组织"), queryset=OrgUnit.objects.none(), method="filter_org", empty_label=_("全部")
     )
     specialty = django_filters.CharFilter(label=_("专业/领域"))
@@ -61,7 +62,6 @@ class DemandFilter(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
         self.filters["org"].queryset = OrgUnit.objects.visible_to(user).order_by("name_path")
-        self.form.fields["org"].label_from_instance = lambda o: o.name_path
 
     def filter_org(self, qs: QuerySet, name: str, value: OrgUnit) -> QuerySet:
         return qs.filter(org__path__startswith=value.path)

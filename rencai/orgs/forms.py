@@ -4,16 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rencai.orgs.choices import OrgKind
+from rencai.orgs.fields import UnitChoiceField
 from rencai.orgs.models import OrgUnit
 from rencai.records.versions import VersionedForm
 
 
 def unit_choice_field(queryset, label: str, required: bool = True) -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(
-        queryset=queryset.order_by("name_path"), label=label, required=required
-    )
-    field.label_from_instance = lambda o: o.name_path
-    return field
+    """A unit picker over `queryset`, in tree order with type-ahead (rencai/orgs/fields.py)."""
+    return UnitChoiceField(queryset=queryset, label=label, required=required)
 
 
 class OrgCreateForm(forms.Form):

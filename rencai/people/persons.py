@@ -22,6 +22,7 @@ from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.api import AttributedMixin, ReadsRecords
 from rencai.listing import PAGING_KEYS, filtered, page_of
+from rencai.orgs.fields import UnitChoiceFilter
 from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
 from rencai.people import actions, persons_record, validation
@@ -69,7 +70,7 @@ class PersonFilterForm(forms.Form):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名/拼音首字母/身份证后几位"), method="filter_q")
-    org = django_filters.ModelChoiceFilter(
+    org = UnitChoiceFilter(
         label=_("组织"), queryset=OrgUnit.objects.none(), method="filter_org", empty_label=_("全部")
     )
     category = django_filters.ModelChoiceFilter(
@@ -105,7 +106,6 @@ class PersonFilter(django_filters.FilterSet):
         user = getattr(request, "user", None)
         org_field = self.filters["org"]
         org_field.queryset = OrgUnit.objects.visible_to(user).order_by("name_path")
-        self.form.fields["org"].label_from_instance = lambda o: o.name_path
         self.form.user = user  # after the choices: the form is built on first access
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:

@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from rencai.orgs import fields
 from rencai.orgs.models import OrgUnit
 from rencai.training import figures
 from rencai.widgets import DatePicker
@@ -21,19 +22,11 @@ def units_visible_to(user: Any) -> QuerySet:
     return OrgUnit.objects.visible_to(user).order_by("name_path")
 
 
-def label_units_by_path(form: forms.Form, name: str) -> None:
-    form.fields[name].label_from_instance = lambda o: o.name_path
+UnitChoiceField = fields.UnitChoiceField  # the one unit picker (tree order, type-ahead)
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return obj.name_path
-
-
-class UnitFilter(django_filters.ModelChoiceFilter):
+class UnitFilter(fields.UnitChoiceFilter):
     """A unit of the user's jurisdiction: the rows of that unit and of every unit below it."""
-
-    field_class = UnitChoiceField
 
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("queryset", lambda request: units_visible_to(request.user))
@@ -73,7 +66,7 @@ class FigureFilterSet(django_filters.FilterSet):
     the rows are `figure_rows(unit, period)` (a function of `figures`), within what the user
     may see — so the list's count equals the number on the overview."""
 
-    scope = django_filters.ModelChoiceFilter(
+    scope = fields.UnitChoiceFilter(
         label=_("统计范围"),
         queryset=OrgUnit.objects.none(),
         method=unchanged,
@@ -88,13 +81,6 @@ class FigureFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any):
         super().__init__(*args, request=request, **kwargs)
         self.filters["scope"].queryset = units_visible_to(getattr(request, "user", None))
-
-    @property
-    def form(self) -> forms.Form:
-        """Built once, after subclasses have set their choices; units read by their path."""
-        if not hasattr(self, "_form"):
-            label_units_by_path(super().form, "scope")
-        return self._form
 
     def figure_rows(self, unit: OrgUnit, period: figures.Period) -> QuerySet:
         raise NotImplementedError  # each list names the figure it stands for

@@ -18,6 +18,7 @@ from rencai.accounts.access import allow
 from rencai.audit.log import change_mark
 from rencai.figures import CHILD_UNIT, Line, Period, Scope, figure, happened, today, value
 from rencai.orgs.choices import TOWNSHIP_KINDS, VILLAGE_KINDS, OrgKind
+from rencai.orgs.fields import UnitChoiceField
 from rencai.orgs.models import OrgUnit
 from rencai.training import figures
 
@@ -25,7 +26,7 @@ PERIODS = [("year", _("全年")), ("h1", _("上半年")), ("h2", _("下半年"))
 
 
 class OverviewForm(forms.Form):
-    org = forms.ModelChoiceField(label=_("统计范围"), queryset=OrgUnit.objects.none())
+    org = UnitChoiceField(label=_("统计范围"), queryset=OrgUnit.objects.none())
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     period = forms.ChoiceField(label=_("期间"), choices=PERIODS)
     start = forms.DateField(label=_("开始日期"), required=False)
@@ -35,7 +36,6 @@ class OverviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.visible_to(user).active().exclude(kind=OrgKind.VILLAGER_GROUP)
         self.fields["org"].queryset = units
-        self.fields["org"].label_from_instance = lambda unit: unit.name_path
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -22,6 +22,7 @@ from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.imports.sheets import register
 from rencai.listing import filtered, page_of
+from rencai.orgs.fields import UnitChoiceFilter
 from rencai.orgs.models import OrgUnit
 from rencai.people.models import Person
 from rencai.people.search import people_matching
@@ -32,7 +33,7 @@ from rencai.records.versions import saved_checked
 from rencai.records.views import RecordViews, export_response, posted
 from rencai.standards.text import fold
 from rencai.training.attendances import ledger_file, visible_person_ids
-from rencai.training.filters import label_units_by_path, units_visible_to
+from rencai.training.filters import units_visible_to
 from rencai.training.models import Attendance, TrainingBase, TrainingCategory, TrainingProgram
 from rencai.widgets import DatePicker
 
@@ -60,7 +61,7 @@ class ProgramFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         label=_("类型"), queryset=TrainingCategory.objects.all(), empty_label=_("全部")
     )
-    organiser = django_filters.ModelChoiceFilter(
+    organiser = UnitChoiceFilter(
         label=_("主办单位"),
         queryset=OrgUnit.objects.none(),
         method="filter_organiser",
@@ -80,7 +81,6 @@ class ProgramFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any):
         super().__init__(*args, request=request, **kwargs)
         self.filters["organiser"].queryset = units_visible_to(getattr(request, "user", None))
-        label_units_by_path(self.form, "organiser")
 
     def filter_organiser(self, qs: QuerySet, name: str, value: OrgUnit) -> QuerySet:
         """The unit and every unit below it."""

@@ -85,3 +85,41 @@ if (window.htmx) {
 } else {
   document.addEventListener("DOMContentLoaded", function () { rencaiLayout(document); });
 }
+
+/* <select data-unit-picker> (rencai/orgs/fields.py): a type-ahead box above the unit list; what
+   is typed hides the units whose name does not contain it and picks the first that does, so a
+   clerk can type 东关 and go on. */
+function rencaiUnitPickers(root) {
+  root.querySelectorAll("select[data-unit-picker]").forEach(function (select) {
+    if (select.previousElementSibling && select.previousElementSibling.classList.contains("unit-filter")) {
+      return;
+    }
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1 unit-filter";
+    box.placeholder = select.getAttribute("data-filter-placeholder") || "";
+    box.setAttribute("aria-label", box.placeholder);
+    box.addEventListener("input", function () {
+      var typed = box.value.trim();
+      var first = null;
+      Array.prototype.forEach.call(select.options, function (option) {
+        option.hidden = typed !== "" && option.value !== "" && option.textContent.indexOf(typed) < 0;
+        if (typed !== "" && option.value !== "" && !option.hidden && first === null) {
+          first = option;
+        }
+      });
+      if (first !== null && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden ||
+          select.value === "")) {
+        select.value = first.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+    select.parentNode.insertBefore(box, select);
+  });
+}
+
+if (window.htmx) {
+  window.htmx.onLoad(rencaiUnitPickers);
+} else {
+  document.addEventListener("DOMContentLoaded", function () { rencaiUnitPickers(document); });
+}
