@@ -75,3 +75,16 @@ def test_typing_a_name_leaves_the_matching_units(live_server, county, personas, 
     )
     assert shown == ["东关村"]
     assert page.input_value("#id_home_org") == str(county.dongguan.pk)  # typed, and picked
+
+
+@pytest.mark.parametrize("who", ["county_admin", "sysadmin"])
+def test_the_account_forms_pick_units_with_the_same_picker(county, personas, login, who):
+    """所在单位 on the account pages is the one picker too (tree order, indented, type-ahead)."""
+    client = login(getattr(personas, who))
+    for url in ("/accounts/users/new/", f"/accounts/users/{personas.chengguan_clerk.pk}/edit/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        found = pickers(response.content.decode())
+        assert len(found) == 1, url
+        units = OrgUnit.objects.filter(pk__in=[pk for pk, _ in found[0]]).in_tree_order()
+        assert [pk for pk, _ in found[0]] == [u.pk for u in units], url

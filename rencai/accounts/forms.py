@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rencai.accounts import passwords, roles
 from rencai.accounts.models import User
 from rencai.accounts.signals import address_is_throttled
+from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
 
 
@@ -68,9 +69,9 @@ class AccountCreateForm(forms.ModelForm):
             self.fields["role"].required = True
         else:
             del self.fields["role"]  # 三员分立: created without a role
-        self.fields["org"].queryset = OrgUnit.objects.visible_to(manager).active()
-        self.fields["org"].required = True
-        self.fields["org"].label_from_instance = lambda o: o.name_path
+        self.fields["org"] = unit_choice_field(
+            OrgUnit.objects.visible_to(manager).active(), self.fields["org"].label
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -102,12 +103,12 @@ class AccountEditForm(forms.ModelForm):
 
     def __init__(self, *args: Any, manager: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = (
+        units = (
             OrgUnit.objects.visible_to(manager).active()
             if (manager.role not in roles.SECURITY_ROLES)
             else OrgUnit.objects.active()
         )
-        self.fields["org"].label_from_instance = lambda o: o.name_path
+        self.fields["org"] = unit_choice_field(units, self.fields["org"].label)
         if manager.role == roles.Role.SYSADMIN and self.instance.role:
             # The unit is the jurisdiction of a role: with a role, it is the 安全管理员's call.
             self.fields["org"].disabled = True
