@@ -62,6 +62,32 @@ def _empty_cache():
 settings.TEST_NON_SERIALIZED_APPS = [*settings.TEST_NON_SERIALIZED_APPS, "rencai.audit"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """`RENCAI_TEST_CLOCK` runs the whole suite on a travelled clock that keeps ticking, to prove
+    that no test takes "today" at import time: `midnight` starts at 23:59:50 Asia/Shanghai of
+    the real day (so the run crosses midnight Beijing time in its first seconds), an ISO time
+    with its offset starts there (`2026-12-31T23:59:50+08:00`). See docs/testing.md."""
+    wanted = os.environ.get("RENCAI_TEST_CLOCK", "").strip()
+    if not wanted:
+        return
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    if wanted == "midnight":
+        start = dt.datetime.now(shanghai).replace(hour=23, minute=59, second=50, microsecond=0)
+    else:
+        start = dt.datetime.fromisoformat(wanted)
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=shanghai)
+    traveller = time_machine.travel(start, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+    print(f"RENCAI_TEST_CLOCK: the suite starts at {start.isoformat()}")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that commits restores the serialized database after it. After a transactional
     test without `serialized_rollback`, `flush` runs post_migrate, which re-creates the content
