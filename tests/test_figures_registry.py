@@ -21,6 +21,7 @@ from rencai.census.choices import UnitStatus
 from rencai.census.models import CensusUnit
 from rencai.figures import Period, Scope, parse_period
 from rencai.orgs.models import OrgUnit
+from rencai.people import figures as people_figures
 from rencai.people.choices import PersonStatus
 from rencai.people.models import Person
 from rencai.training import figures as tf
@@ -41,6 +42,10 @@ def expected(unit, period: Period) -> dict:
     return {
         "people.persons": Person.objects.in_units(OrgUnit.objects.subtree_ids(unit)).count(),
         "people.active": census_figures.unit_persons(unit).count(),
+        "people.new": census_figures.unit_persons(unit)
+        .filter(created_at__range=people_figures.period_bounds(period))
+        .exclude(created_at=people_figures.period_bounds(period)[1])
+        .count(),
         "census.reporting_rate": census_figures.reporting_rate(units).percent,
         "census.completeness": census_figures.completeness(unit).rate.percent,
         "training.attendance": tf.attendances(unit, period),

@@ -12,7 +12,8 @@ from helpers import edit_form_data
 
 from rencai.imports.sheets import get_sheet
 from rencai.people.models import Person
-from rencai.people.persons import PersonFilter, PersonForm
+from rencai.people.persons import PersonForm
+from rencai.people.persons_filter import PersonFilter
 from rencai.standards import codes
 from tests.records_support import export_table
 

@@ -1,6 +1,7 @@
 """The register's figures (人才库), registered with the figures layer (rencai/figures.py): the
 工作台 reads them."""
 
+import datetime
 from collections import Counter
 
 from django.db.models import Count, QuerySet
@@ -18,6 +19,7 @@ from rencai.figures import (
 )
 from rencai.people.choices import PersonStatus
 from rencai.people.models import Person, TalentCategory
+from rencai.people.persons_filter import day_start
 
 
 def person_rows(scope: Scope) -> QuerySet:
@@ -76,6 +78,29 @@ def _active_list(scope: Scope, period: Period) -> str:
     return _list(scope, status=PersonStatus.ACTIVE)
 
 
+def new_rows(scope: Scope, period: Period) -> QuerySet:
+    """新增在册人才 as rows: the `active_rows` whose 登记时间 (when the record was created, by a
+    page, an import or the API) falls on a day of the period, in the installation's time zone."""
+    start, end = period_bounds(period)
+    return active_rows(scope).filter(created_at__gte=start, created_at__lt=end)
+
+
+def period_bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first moment of the period and the first moment after it, aware, where the
+    installation is — what the list's 登记时间自/至 filters also take."""
+    after = period.end + datetime.timedelta(days=1)
+    return day_start(period.start), day_start(after)
+
+
+def _new_list(scope: Scope, period: Period) -> str:
+    return _list(
+        scope,
+        status=PersonStatus.ACTIVE,
+        registered_from=period.start.isoformat(),
+        registered_to=period.end.isoformat(),
+    )
+
+
 FIGURES = (
     Figure(
         "people.persons",
@@ -105,6 +130,24 @@ FIGURES = (
             by_child_unit(
                 lambda s, p: count_by_child(s, active_rows(s), "home_org", "work_org"),
                 _active_list,
+            ),
+        ),
+    ),
+    Figure(
+        "people.new",
+        _("新增在册人才"),
+        _("人"),
+        _(
+            "状态为在册、户籍/居住地或工作单位在范围内（范围单位本身或其任一级下级单位）、登记时间"
+            "（在系统中建档之日，按北京时间）在期间内的人员；期间里登记后又流出、退出或已故的不计；"
+            "两地共享的人员在两边各计一次，在共同的上级只计一次。"
+        ),
+        lambda s, p: new_rows(s, p).count(),
+        _new_list,
+        (
+            by_child_unit(
+                lambda s, p: count_by_child(s, new_rows(s, p), "home_org", "work_org"),
+                _new_list,
             ),
         ),
     ),

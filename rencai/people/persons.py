@@ -3,15 +3,12 @@ web list, the API and the export), forms, pages (list, detail, create, edit, sta
 reveal, export) and API route. Its certificates (资格/证书, edited on the person's page) are in
 persons_qualifications.py, its import sheet, the 人员信息表, in persons_sheet.py."""
 
-from datetime import date
 from typing import Any
 
-import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -22,14 +19,13 @@ from rencai.accounts import roles
 from rencai.accounts.access import allow
 from rencai.api import AttributedMixin, ReadsRecords
 from rencai.listing import PAGING_KEYS, filtered, page_of
-from rencai.orgs.fields import UnitChoiceFilter
 from rencai.orgs.forms import unit_choice_field
 from rencai.orgs.models import OrgUnit
 from rencai.people import actions, persons_record, validation
-from rencai.people.choices import AgeBand, PersonStatus, Source
+from rencai.people.choices import PersonStatus
 from rencai.people.models import Person, TalentCategory
+from rencai.people.persons_filter import PersonFilter
 from rencai.people.persons_qualifications import QualificationSerializer
-from rencai.people.search import checked_search, record_search_reveal, reveals, search_q
 from rencai.records.api import LimitedTextSerializer
 from rencai.records.forms import limit_text
 from rencai.records.versions import VersionedForm, VersionedViewSet, saved_checked
@@ -37,112 +33,6 @@ from rencai.standards import codes
 from rencai.standards.idnumber import mask_id_number, parse_id_number, region_warnings
 from rencai.standards.phone import mask_phone
 from rencai.widgets import DatePicker
-
-# --- filter --------------------------------------------------------------------------------------
-# One filter set for the web list, the API and the export (the URL is the state: filters survive
-# reload).
-
-
-def _years_ago(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
-def age_band_range(band: str, today: date) -> tuple[date | None, date | None]:
-    """Birth dates [after, up to] of people whose age in whole years falls in `band`."""
-    lo, _sep, hi = band.partition("-")
-    newest = _years_ago(today, int(lo)) if lo else None  # at least `lo` years old
-    oldest = _years_ago(today, int(hi) + 1) if hi else None  # younger than hi + 1
-    return oldest, newest
-
-
-class PersonFilterForm(forms.Form):
-    """Refuses an ID tail longer than a masked user may confirm: a clear message and no rows
-    (the web list, the API and the export all validate through it)."""
-
-    user: Any = None
-
-    def clean_q(self) -> str:
-        return checked_search(self.cleaned_data.get("q"), self.user)
-
-
-class PersonFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("姓名/拼音首字母/身份证后几位"), method="filter_q")
-    org = UnitChoiceFilter(
-        label=_("组织"), queryset=OrgUnit.objects.none(), method="filter_org", empty_label=_("全部")
-    )
-    category = django_filters.ModelChoiceFilter(
-        label=_("人才类别"),
-        queryset=TalentCategory.objects.all(),
-        method="filter_category",
-        empty_label=_("全部"),
-    )
-    education = django_filters.ChoiceFilter(
-        label=_("学历"),
-        choices=codes.EDUCATION_GROUPS,  # the one 学历 grouping (form, sheet, export alike)
-        method="filter_education",
-        empty_label=_("全部"),
-    )
-    age = django_filters.ChoiceFilter(
-        label=_("年龄段"), choices=AgeBand.choices, method="filter_age"
-    )
-    gender = django_filters.ChoiceFilter(label=_("性别"), choices=[("1", "男"), ("2", "女")])
-    political_status = django_filters.ChoiceFilter(
-        label=_("政治面貌"), choices=codes.POLITICAL_STATUS.choices()
-    )
-    source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=PersonStatus.choices)
-    specialty = django_filters.CharFilter(label=_("从事产业/专业"), method="filter_specialty")
-
-    class Meta:
-        model = Person
-        fields: list[str] = []
-        form = PersonFilterForm
-
-    def __init__(self, *args: Any, request: Any = None, **kwargs: Any):
-        super().__init__(*args, request=request, **kwargs)
-        user = getattr(request, "user", None)
-        org_field = self.filters["org"]
-        org_field.queryset = OrgUnit.objects.visible_to(user).order_by("name_path")
-        self.form.user = user  # after the choices: the form is built on first access
-
-    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        qs = qs.filter(search_q(value))
-        if reveals(value):  # only a user who may reveal gets here (PersonFilterForm)
-            record_search_reveal(self.form.user, qs, value)
-        return qs
-
-    def filter_org(self, qs: QuerySet, name: str, value: OrgUnit) -> QuerySet:
-        return qs.in_units(OrgUnit.objects.subtree_ids(value))
-
-    def filter_category(self, qs: QuerySet, name: str, value: TalentCategory) -> QuerySet:
-        # EXISTS on the (person, category) unique index: SQLite would otherwise collect every
-        # member of the category to show one page.
-        through = Person.categories.through
-        return qs.filter(
-            Exists(through.objects.filter(talentcategory_id=value.pk, person_id=OuterRef("pk")))
-        )
-
-    def filter_specialty(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        """Exact match, as the census counts supply against a declared demand (养殖 ≠ 生猪养殖)."""
-        return qs.filter(specialty=value)
-
-    def filter_education(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        lo, hi = codes.education_groups_codes(value)
-        return qs.filter(education__gte=lo, education__lt=hi)
-
-    def filter_age(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        from django.utils import timezone
-
-        oldest, newest = age_band_range(value, timezone.localdate())
-        if oldest:
-            qs = qs.filter(birth_date__gt=oldest)
-        if newest:
-            qs = qs.filter(birth_date__lte=newest)
-        return qs
-
 
 # --- forms ---------------------------------------------------------------------------------------
 

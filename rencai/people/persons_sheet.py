@@ -522,7 +522,7 @@ class PersonSheet(Sheet):
         from django.http import QueryDict
 
         from rencai.listing import filtered
-        from rencai.people.persons import PersonFilter
+        from rencai.people.persons_filter import PersonFilter
 
         data = QueryDict(mutable=True)
         for key, value in params.items():
