@@ -24,8 +24,22 @@ gathers them for the overview pages, `/api/figures/` and `rencai figures`).
 `Domain.person_sections` is a function (person, user) → the domain's sections of the 人才档案,
 the person's page: what the domain holds about the person (training attended, mentorships …),
 each row linking to its record, and the records whose audit events join the person's change
-history. The people app asks every domain (`person_sections()`) and names none. Still to come, added
-here when its first consumer is built (issue 11): the domain's section of the Word report."""
+history. The people app asks every domain (`person_sections()`) and names none.
+
+What the figures are put to work in (the 驾驶舱, the 统计报表, the 工作开展情况汇报, the 预警
+inbox, the data-quality score) is declared by each domain in a module of its own, named here
+by dotted path and read by the spine app that uses it, which names no domain:
+
+- `tiles`: `TILES` and `CHARTS`, the domain's KPI tiles and charts on the 驾驶舱
+  (`rencai.cockpit`);
+- `tables`: `TABLES`, the domain's standard statistical tables (`rencai.statements`);
+- `report`: `SECTIONS`, the domain's sections of the Word report, its 存在的问题 and its
+  下一步工作打算 (`rencai.reports`);
+- `alerts`: `ALERTS`, what needs attention, each with its rule and its list (`rencai.alerts`);
+- `quality`: `QUALITY`, the domain's parts of the data-quality score per unit
+  (`rencai.alerts.quality`).
+
+`declared(attribute, name)` gathers one of them over every domain."""
 
 import importlib
 from collections.abc import Callable, Iterable
@@ -99,6 +113,12 @@ class Domain:
     figures: str = ""  # dotted path of the module whose `FIGURES` declare the domain's figures
     # (person, user) → the domain's sections of the person's page (人才档案)
     person_sections: Callable[[Any, Any], Iterable[PersonSection]] = no_sections
+    # dotted paths of the modules declaring what the figures are put to work in (see above)
+    tiles: str = ""  # TILES, CHARTS: the 驾驶舱
+    tables: str = ""  # TABLES: the 统计报表
+    report: str = ""  # SECTIONS: the 工作开展情况汇报
+    alerts: str = ""  # ALERTS: the 预警 inbox
+    quality: str = ""  # QUALITY: the data-quality score's parts
 
 
 @cache
@@ -114,6 +134,18 @@ def domains() -> tuple[Domain, ...]:
             continue
         found.append(module.DOMAIN)
     return tuple(found)
+
+
+def declared(attribute: str, name: str) -> list[Any]:
+    """Every domain's `name` (e.g. "TILES") from the module its `attribute` (e.g. "tiles")
+    names, in `INSTALLED_APPS` order and each domain's own order; a module that does not
+    declare `name` adds nothing."""
+    found: list[Any] = []
+    for domain in domains():
+        module = getattr(domain, attribute)
+        if module:
+            found.extend(getattr(importlib.import_module(module), name, ()))
+    return found
 
 
 def menu_entries(spine: Iterable[MenuEntry] = ()) -> list[MenuEntry]:
