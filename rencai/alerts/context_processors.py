@@ -1,0 +1,17 @@
+"""The header's 预警 badge: the count of the user's unseen alert items (rencai/alerts/inbox.py),
+for the roles that read records only — cheap on a warm cache (the change mark, the cache and
+the user's seen marks: three queries) and never a reason for a page to fail."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from rencai.alerts.inbox import badge_count
+
+
+def alert_badge(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    count = badge_count(user)
+    return {} if count is None else {"alert_count": count}

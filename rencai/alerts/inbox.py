@@ -1,0 +1,134 @@
+"""The 预警 inbox of one user: every declared alert's items for the user's jurisdiction, which of
+them the user has marked as seen, and the header badge's count of the others.
+
+The items are computed from the records (rencai/alerts/registry.py) once per user, day and state
+of the records: cached under the audit log's change mark (`rencai.audit.log.change_mark`), which
+every change to a record moves, so a cached item list is never older than the records behind it.
+Seen marks are read afresh on every ask (one query), so marking an item drops it at once."""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+
+from rencai.accounts import roles
+from rencai.alerts.models import AlertSeen
+from rencai.alerts.registry import Alert, Item, Severity, alerts
+from rencai.audit.log import change_mark
+from rencai.figures import Scope, today
+
+logger = logging.getLogger(__name__)
+
+CACHE_TIMEOUT = 600  # seconds; the change mark invalidates sooner
+RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+
+@dataclass
+class Group:
+    """One alert's items for the user: those still to look at, and those marked as seen."""
+
+    alert: Alert
+    unseen: list[Item] = field(default_factory=list)
+    seen: list[Item] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[Item]:
+        return [*self.unseen, *self.seen]
+
+
+def _computed(user) -> dict[str, list[Item]]:
+    """alert key → its items for the user, oldest due date first (cached, see the docstring)."""
+    top, recent = change_mark()
+    key = f"alerts:{user.pk}:{user.role}:{user.org_id}:{today()}:{top}:{recent}"
+    found = cache.get(key)
+    if found is None:
+        scope = Scope.visible(user)
+        found = {
+            a.key: sorted(a.items(scope, user), key=lambda item: (item.day, item.subject))
+            for a in alerts()
+        }
+        cache.set(key, found, CACHE_TIMEOUT)
+    return found
+
+
+def _seen(user) -> set[tuple[str, str]]:
+    return set(AlertSeen.objects.filter(user=user).values_list("alert", "subject"))
+
+
+def inbox(user) -> list[Group]:
+    """The user's alerts that have items, each with its unseen and seen items; none for a
+    user who reads no records (the 三员, an account without a role)."""
+    if not roles.reads_records(user):
+        return []
+    computed, seen = _computed(user), _seen(user)
+    groups = []
+    for a in alerts():
+        group = Group(a)
+        for item in computed.get(a.key, []):
+            (group.seen if (a.key, item.subject) in seen else group.unseen).append(item)
+        if group.items:
+            groups.append(group)
+    return groups
+
+
+def unseen_count(user) -> int:
+    """How many items the user has not marked as seen: the header badge."""
+    if not roles.reads_records(user):
+        return 0
+    computed, seen = _computed(user), _seen(user)
+    return sum(
+        1 for key, items in computed.items() for item in items if (key, item.subject) not in seen
+    )
+
+
+def top_items(user, limit: int = 5) -> list[tuple[Alert, Item]]:
+    """The most pressing unseen items (by severity, then due date): the 驾驶舱's panel."""
+    found = [(g.alert, item) for g in inbox(user) for item in g.unseen]
+    found.sort(key=lambda pair: (RANK.get(pair[0].severity, 9), pair[1].day))
+    return found[:limit]
+
+
+def _mark(user, pairs: list[tuple[str, str]]) -> int:
+    marked = 0
+    for alert_key, subject in pairs:
+        try:
+            with transaction.atomic():
+                _made, created = AlertSeen.objects.get_or_create(
+                    user=user, alert=alert_key, subject=subject
+                )
+        except IntegrityError:  # marked at the same moment from another tab
+            continue
+        marked += created
+    return marked
+
+
+def mark_seen(user, alert_key: str, subject: str) -> bool:
+    """Mark one of the user's current items as seen; False when the user has no such item
+    (it was dealt with meanwhile, or it is not theirs to see)."""
+    items = _computed(user).get(alert_key, []) if roles.reads_records(user) else []
+    if not any(item.subject == subject for item in items):
+        return False
+    _mark(user, [(alert_key, subject)])
+    return True
+
+
+def mark_all_seen(user) -> int:
+    """Mark every current item of the user as seen (全部标为已读); how many were new marks."""
+    if not roles.reads_records(user):
+        return 0
+    pairs = [(k, item.subject) for k, items in _computed(user).items() for item in items]
+    seen = _seen(user)
+    return _mark(user, [pair for pair in pairs if pair not in seen])
+
+
+def badge_count(user) -> int | None:
+    """The badge's number, or None when there is no badge to show: a role that reads no
+    records, or the computation failed (the page is still served; the error is logged)."""
+    if not roles.reads_records(user):
+        return None
+    try:
+        return unseen_count(user)
+    except Exception:  # a header badge never turns a page into a 500
+        logger.exception("alerts: the badge could not be computed for user %s", user.pk)
+        return None
