@@ -209,6 +209,16 @@ def build_parser(sheet: tuple[str, str] | None = None) -> argparse.ArgumentParse
     figures = sub.add_parser("figures", help="统计数字：某单位某期间的各项指标")
     figures_command.add_arguments(figures)
 
+    from rencai.reports import command as report_command
+
+    report = sub.add_parser("report", help="工作开展情况汇报：生成 Word 草稿（可选 PDF 预览）")
+    report_command.add_arguments(report)
+
+    from rencai.statements import command as tables_command
+
+    tables = sub.add_parser("tables", help="统计报表：某单位某期间的标准统计表（Excel）")
+    tables_command.add_arguments(tables)
+
     bak = sub.add_parser("backup", help="备份数据库（含校验清单）到新目录")
     bak.add_argument("out", metavar="OUT_DIR")
     res = sub.add_parser("restore", help="从备份目录恢复到空数据库并核对")
@@ -271,6 +281,14 @@ def main(argv: Sequence[str] | None = None) -> None:
             from rencai import figures_command
 
             raise SystemExit(figures_command.run(args))
+        elif args.command == "report":
+            from rencai.reports import command as report_command
+
+            raise SystemExit(report_command.run(args))
+        elif args.command == "tables":
+            from rencai.statements import command as tables_command
+
+            raise SystemExit(tables_command.run(args))
         elif args.command in ("backup", "restore", "audit"):
             run = {"backup": run_backup, "restore": run_restore, "audit": run_audit}
             raise SystemExit(run[args.command](args))

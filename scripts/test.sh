@@ -10,7 +10,8 @@ scripts/setup.sh test
 # install them when we can (root with apt), as CI does.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-noto-cjk)
-command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "== installing ${missing[*]} (apt) for the browser and LibreOffice tests"
   apt-get update -qq >/dev/null
