@@ -10,7 +10,9 @@ from rencai.figures import Period, Scope
 from tests.test_figures_registry import world  # noqa: F401 -- the fixture, shared
 from tests.test_training_figures import Results
 
-MEASURED_LIST = re.compile(r"(\d+)(?:</span>)?\s*(人次|人|个|对|场|条)")
+MEASURED_LIST = re.compile(
+    r"(\d+(?:\.\d+)?)(?:</span>)?\s*(人次|人|个|对|场|条|亩|万元|头|只|羽|箱)"
+)
 
 
 @pytest.mark.parametrize("who", ["county_admin", "chengguan_admin"])

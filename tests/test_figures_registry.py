@@ -25,7 +25,13 @@ from rencai.people import figures as people_figures
 from rencai.people.choices import PersonStatus
 from rencai.people.models import Person
 from rencai.training import figures as tf
-from rencai.training.models import TrainingTarget
+from rencai.training.choices import LivestockUnit
+from rencai.training.models import (
+    Livestock,
+    RectificationItem,
+    TrainingBase,
+    TrainingTarget,
+)
 from tests.conftest import build_every_record
 from tests.test_training_figures import Ledger
 
@@ -46,6 +52,7 @@ def expected(unit, period: Period) -> dict:
         .filter(created_at__range=people_figures.period_bounds(period))
         .exclude(created_at=people_figures.period_bounds(period)[1])
         .count(),
+        **certified(unit, period),
         "census.reporting_rate": census_figures.reporting_rate(units).percent,
         "census.completeness": census_figures.completeness(unit).rate.percent,
         "training.attendance": tf.attendances(unit, period),
@@ -62,6 +69,62 @@ def expected(unit, period: Period) -> dict:
         "training.art_teams": tf.art_team_rows(unit).count(),
         "training.performances": tf.performance_rows(unit, period).count(),
         "training.audience": tf.audience(unit, period),
+        **seed_figures(unit, period),
+    }
+
+
+def seed_figures(unit, period: Period) -> dict:
+    """实训基地, 存栏, 青年培训人数, 逾期未整改事项, counted here in Python from the records."""
+    bases = TrainingBase.objects.filter(org__path__startswith=unit.path, status="active")
+    found: dict = {
+        "training.bases": bases.count(),
+        "training.base_land_area": sum(b.land_area_mu or 0 for b in bases),
+        "training.base_building_area": sum(b.building_area_mu or 0 for b in bases),
+        "training.base_investment": sum(b.investment_wan or 0 for b in bases),
+    }
+    for measure in LivestockUnit:
+        stock = Livestock.objects.filter(base__in=bases, unit=measure.value)
+        found[f"training.livestock_{measure.name.lower()}"] = sum(s.count for s in stock)
+
+    def age(born: datetime.date, on: datetime.date) -> int:
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    rows = tf.attendance_rows(unit, period).select_related("person", "program")
+    youths = {a.person_id for a in rows if age(a.person.birth_date, a.program.end_date) <= 35}
+    found["training.youth_trainees"] = len(youths)
+    day = min(period.end, figures.today()) if period.start <= figures.today() else None
+    items = RectificationItem.objects.filter(inspection__org__path__startswith=unit.path)
+    found["training.rectifications_overdue"] = sum(
+        1
+        for i in items
+        if day is not None and i.due_on < day and (i.done_on is None or i.done_on > day)
+    )
+    return found
+
+
+def certified(unit, period: Period) -> dict:
+    """持证人数, 持证率 and 农村实用人才 counted person by person (statements, issue 13)."""
+    persons = census_figures.unit_persons(unit)
+    active = list(persons.prefetch_related("qualifications", "categories"))
+    day = period.end
+    held = [
+        p
+        for p in active
+        if any(
+            (q.issued_on is None or q.issued_on <= day)
+            and (q.valid_until is None or q.valid_until >= day)
+            for q in p.qualifications.all()
+        )
+    ]
+    rural = [
+        p
+        for p in active
+        if any(c.group == "rural_practical" and c.is_active for c in p.categories.all())
+    ]
+    return {
+        "people.certified": len(held),
+        "people.certified_rate": round(100 * len(held) / len(active), 1) if active else None,
+        "people.rural_practical": len(rural),
     }
 
 
@@ -102,8 +165,8 @@ def test_every_registered_figure_is_its_domains_number(county, world, name):
 def test_people_active_is_the_home_pages_number(county, people, personas, login):
     Person.objects.filter(pk=people.li_si.pk).update(status=PersonStatus.OUTFLOW)
     for user in (personas.county_admin, personas.chengguan_admin, personas.outsider_admin):
-        page = login(user).get("/home/")
-        shown = dict((s, n) for s, _label, n in page.context["by_status"])[PersonStatus.ACTIVE]
+        page = login(user).get("/home/")  # the 驾驶舱's 在册人才 tile
+        shown = next(t.main.value for t in page.context["tiles"] if t.main.key == "people.active")
         assert figures.value("people.active", Scope(user.org), Period.year(2026)) == shown
 
 

@@ -101,6 +101,12 @@ class AttendanceFilter(FigureFilterSet):
         empty_label=_("按人次"),
         method=unchanged,
     )
+    youth = django_filters.ChoiceFilter(
+        label=_("年龄"),
+        choices=[("1", _("青年（培训结束时 35 周岁及以下）"))],
+        empty_label=_("全部"),
+        method="filter_youth",
+    )
 
     class Meta:
         model = Attendance
@@ -124,6 +130,11 @@ class AttendanceFilter(FigureFilterSet):
             people = Person.objects.filter(pk__in=qs.values("person_id"))
             record_search_reveal(self.form.user, people, value)
         return qs
+
+    def filter_youth(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        """青年培训人数's rows (`figures.youth_condition`): trainees aged 35 or under on the
+        program's end date."""
+        return qs.filter(figures.youth_condition()) if value else qs
 
     def figure_rows(self, unit: OrgUnit, period: figures.Period) -> QuerySet:
         if self.form.cleaned_data.get("organised"):

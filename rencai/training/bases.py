@@ -48,6 +48,7 @@ from rencai.training.bases_livestock import (
     MAX_COUNT,
     LivestockCountForm,
     LivestockForm,
+    list_totals,
     livestock_summary,
     parse_livestock,
     replace_livestock,
@@ -234,6 +235,8 @@ class BaseViews(RecordViews):
     related = ("org",)
     ordering = ("org__path", "name", "id")
     delete_warning = _("存栏记录随基地一并删除；已有培训班次或督导检查的基地不能删除。")
+    count_measure = _("个")  # the measure of 实训基地 (rencai/training/figures_bases.py)
+    count_template = "training/bases_count.html"  # the base figures' totals: list_totals
     columns = [
         Show(_("名称"), "name", link=RECORD),
         Show(_("类型"), "kind"),
@@ -282,6 +285,9 @@ class BaseViews(RecordViews):
         """Each base with the number of programs held there (all of them: a base with any
         program cannot be deleted) and its livestock."""
         return rows.annotate(program_count=Count("programs")).prefetch_related("livestock")
+
+    def list_context(self, request: HttpRequest, rows: QuerySet) -> dict[str, Any]:
+        return list_totals(rows)
 
     def detail_context(self, request: HttpRequest, record: Any) -> dict[str, Any]:
         can_edit = self.may_edit(request, record)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Sum
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from rencai.imports.sheets import CellError
 from rencai.records.versions import VersionedForm
 from rencai.standards.text import fold
 from rencai.training.choices import LivestockUnit
+from rencai.training.figures_bases import amount
 from rencai.training.models import (
     Livestock,
     TrainingBase,
@@ -175,3 +177,29 @@ class LivestockCountForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Livestock
         fields = ["count", "unit"]
+
+
+def list_totals(rows: Any) -> dict[str, Any]:
+    """What the 实训基地 list shows after its count, of the filtered bases (the drill-down of the
+    base figures, rencai/training/figures_bases.py): 占地, 建筑（圈舍）面积 and 投资 added up, and
+    存栏 by kind, and every unit of measure's total (the 存栏 figures: 100 头、300 只、0 羽 …)."""
+    rows = TrainingBase.objects.filter(pk__in=rows.order_by().values("pk"))
+    sums = rows.aggregate(
+        land=Sum("land_area_mu"), building=Sum("building_area_mu"), money=Sum("investment_wan")
+    )
+    stock = (
+        Livestock.objects.filter(base__in=rows.values("pk"))
+        .values_list("kind", "unit")
+        .annotate(n=Sum("count"))
+        .order_by("-n", "kind")
+    )
+    by_unit: dict[str, int] = {}
+    for _kind, unit_word, n in stock:
+        by_unit[unit_word] = by_unit.get(unit_word, 0) + n
+    return {
+        "land_total": amount(sums["land"]),
+        "building_total": amount(sums["building"]),
+        "investment_total": amount(sums["money"]),
+        "stock_kinds": [(kind, n, unit_word) for kind, unit_word, n in stock],
+        "stock_units": [(u, by_unit.get(u, 0)) for u in LivestockUnit.values],
+    }

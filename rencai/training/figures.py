@@ -359,3 +359,96 @@ def performance_rows(unit: Where, period: Period):
 def audience(unit: Where, period: Period) -> int:
     """观众人次: the audiences of those performances added up (a blank audience counts 0)."""
     return performance_rows(unit, period).aggregate(n=Sum("audience"))["n"] or 0
+
+
+# -- 青年, 实训基地, 整改: the figures the seed texts state beside the ledger's --------------------
+
+YOUTH_AGE = 35  # 青年: aged 35 or under on the course's end date
+
+
+def youth_condition(birth: str = "person__birth_date", day: str = "program__end_date") -> Q:
+    """The trainee was aged `YOUTH_AGE` or under on the program's end date: born after the day
+    `YOUTH_AGE + 1` years before it — (birth year, month, day) above (end year − 36, month,
+    day), compared field by field so that both databases read it alike (one born on 29 February
+    turns 36 on 1 March of a common year)."""
+    limit = YOUTH_AGE + 1
+    year = F(f"{day}__year") - limit
+    return Q(**{f"{birth}__year__gt": year}) | Q(
+        Q(**{f"{birth}__year": year}),
+        Q(**{f"{birth}__month__gt": F(f"{day}__month")})
+        | Q(**{f"{birth}__month": F(f"{day}__month"), f"{birth}__day__gt": F(f"{day}__day")}),
+    )
+
+
+def youth_rows(unit: Where, period: Period):
+    """青年培训 as rows: the 培训人次 rows (`attendance_rows`: same period, same units) of
+    trainees aged 35 or under on their program's end date (`youth_condition`)."""
+    return attendance_rows(unit, period).filter(youth_condition())
+
+
+def youth_trainees(unit: Where, period: Period) -> int:
+    """青年培训人数: distinct trainees among `youth_rows` (one trained twice counts once)."""
+    return youth_rows(unit, period).values("person").distinct().count()
+
+
+def youth_by_category(unit: Where, period: Period) -> dict[int, int]:
+    """青年培训人数 by the program's category pk, largest first (a youth at two categories'
+    courses counts in each)."""
+    rows = (
+        youth_rows(unit, period)
+        .values_list("program__category")
+        .annotate(n=Count("person", distinct=True))
+        .order_by("-n", "program__category")
+    )
+    return dict(rows)
+
+
+def base_rows(unit: Where):
+    """实训基地 as rows: the bases 运营中 (not 在建, not 停用) of a unit in the scope, as they are
+    now (a base records no opening date: the figure is the current stock whatever the
+    period)."""
+    from rencai.training.choices import BaseStatus
+    from rencai.training.models import TrainingBase
+
+    return TrainingBase.objects.filter(_within("org", unit), status=BaseStatus.ACTIVE)
+
+
+def livestock_rows(unit: Where, measure: str):
+    """存栏 as rows: the Livestock of `base_rows` counted in `measure` (头, 只, 羽, 箱)."""
+    from rencai.training.models import Livestock
+
+    return Livestock.objects.filter(base__in=base_rows(unit).values("pk"), unit=measure)
+
+
+def livestock_by_kind(unit: Where, measure: str) -> dict[str, int]:
+    """存栏 in `measure` by kind (牛 100, 羊 300 …), largest first."""
+    rows = (
+        livestock_rows(unit, measure)
+        .values_list("kind")
+        .annotate(n=Sum("count"))
+        .order_by("-n", "kind")
+    )
+    return dict(rows)
+
+
+def counted_day(period: Period) -> datetime.date | None:
+    """The day a figure of open matters is counted on: the period's last day, or today while
+    the period runs (`happened`); None when the period begins after today."""
+    days = happened(period)
+    return days.end if days else None
+
+
+def overdue_rows(unit: Where, period: Period):
+    """逾期未整改事项 as rows: rectification items of an inspection of a unit in the scope whose
+    due date lay before `counted_day(period)` and which were not done on that day (no done
+    date, or a later one); none when the period begins after today."""
+    from rencai.training.models import RectificationItem
+
+    day = counted_day(period)
+    if day is None:
+        return RectificationItem.objects.none()
+    return RectificationItem.objects.filter(
+        _within("inspection__org", unit),
+        Q(done_on__isnull=True) | Q(done_on__gt=day),
+        due_on__lt=day,
+    )

@@ -9,6 +9,7 @@ NAV = [
     ("training:targets", _("培训目标")),
     ("training:bases", _("实训基地")),
     ("training:inspections", _("督导检查")),
+    ("training:rectifications", _("整改事项")),
     ("training:outcomes", _("培训成效")),
     ("training:entities", _("经营主体")),
     ("training:mentorships", _("名师带徒")),

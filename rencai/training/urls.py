@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencai.training import attendances, lists, overview, programs, records
+from rencai.training import attendances, lists, overview, programs, records, rectifications
 
 app_name = "training"
 urlpatterns = [
@@ -20,5 +20,6 @@ urlpatterns = [
 ]
 
 urlpatterns += lists.urlpatterns
+urlpatterns += rectifications.urlpatterns
 for record_views in records.views():
     urlpatterns += record_views.urls()
