@@ -135,3 +135,38 @@ def test_the_long_tab_bar_is_a_drop_down_on_a_phone(live_server, personas, brows
         screenshot(page, "phone_training_nav.png")
     finally:
         context.close()
+
+
+def test_a_list_puts_its_rows_first_on_a_phone(live_server, personas, people, browser):
+    """At 390 px a list's filters fold under 筛选条件 (opened with a tap; open when the address
+    carries filters), and the title row's buttons wrap whole below the title, each one line."""
+    context = browser.new_context(locale="zh-CN", viewport=PHONE)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, personas.county_admin.username)
+        page.goto(live_server.url + "/people/")
+        assert page.locator("#person-filter").is_hidden()
+        assert page.get_by_role("link", name="张三").is_visible()
+        heights = page.eval_on_selector_all(
+            "main > .d-flex > .btn", "buttons => buttons.map(b => b.getBoundingClientRect().height)"
+        )
+        line = page.eval_on_selector(
+            "main > .d-flex > .btn", "b => parseFloat(getComputedStyle(b).lineHeight)"
+        )
+        assert heights and max(heights) < 2 * line, heights
+        page.locator("details.filter-fold > summary").click()
+        assert page.locator("#person-filter").is_visible()
+        page.goto(live_server.url + "/people/?q=%E5%BC%A0")
+        assert page.locator("#person-filter").is_visible()
+    finally:
+        context.close()
+    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, personas.county_admin.username)
+        page.goto(live_server.url + "/people/")
+        assert page.locator("#person-filter").is_visible()
+        assert page.locator("details.filter-fold > summary").is_hidden()
+    finally:
+        context.close()

@@ -123,3 +123,14 @@ if (window.htmx) {
 } else {
   document.addEventListener("DOMContentLoaded", function () { rencaiUnitPickers(document); });
 }
+
+// On a phone the filters of a list fold under 筛选条件 until the user opens them, so the rows
+// come first; a list opened with filters in its address shows them.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.matchMedia("(max-width: 767.98px)").matches || window.location.search !== "") {
+    return;
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("details.filter-fold"), function (fold) {
+    fold.open = false;
+  });
+});
