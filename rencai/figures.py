@@ -267,6 +267,45 @@ def by_child_unit(
     return Breakdown(CHILD_UNIT, _l("按下级单位"), compute)
 
 
+MONTH = "month"
+
+
+def months(period: Period) -> list[Period]:
+    """The months the period touches, each cut to the period's days (a custom period from
+    15 February gives 15–28 February first)."""
+    found, first = [], period.start.replace(day=1)
+    while first <= period.end:
+        whole = Period.month(first.year, first.month)
+        found.append(Period(max(whole.start, period.start), min(whole.end, period.end)))
+        first = whole.end + datetime.timedelta(days=1)
+    return found
+
+
+def by_month(
+    per_month: Callable[[Scope, Period], Mapping[tuple[int, int], Number]],
+    drill: Callable[[Scope, Period], str | None] | None = None,
+) -> Breakdown:
+    """A figure month by month over the period (`months`): one line per month, its number from
+    `per_month` ((year, month) → number, from one grouped pass; a month it leaves out has 0) and
+    its link the figure's own drill-down asked for that month's days."""
+
+    def compute(scope: Scope, period: Period) -> list[Line]:
+        found = per_month(scope, period)
+        one_year = period.start.year == period.end.year
+        return [
+            Line(
+                f"{m.start:%Y-%m}",
+                (_("%(m)s月") if one_year else _("%(y)s年%(m)s月"))
+                % {"y": m.start.year, "m": m.start.month},
+                found.get((m.start.year, m.start.month), 0),
+                drill(scope, m) if drill else None,
+            )
+            for m in months(period)
+        ]
+
+    return Breakdown(MONTH, _l("按月"), compute)
+
+
 def count_by_child(
     scope: Scope, rows: QuerySet, *fields: str, total: Aggregate | None = None
 ) -> Counter[int]:

@@ -153,20 +153,14 @@ def test_the_overview_reads_the_registry(login, personas, county, planned, day, 
     assert 'id="figure-total"' in html and ">4242</a>" in html and ">77</a>" in html
 
 
-def test_the_workbench_reads_the_registry(login, personas, county, people, monkeypatch):
+def test_the_cockpit_reads_the_registry(login, personas, county, people, monkeypatch):
+    """The 驾驶舱 (which replaced the 工作台) shows what the registry answers: a registered
+    figure changed is a page changed."""
     registered = figures.registry()
-    persons = registered["people.persons"]
-
-    def statuses(scope, period):
-        return [
-            replace(line, value=900 + i)
-            for i, line in enumerate(persons.lines("status", scope, period))
-        ]
-
-    status = replace(persons.breakdowns[0], compute=statuses)
-    monkeypatch.setitem(registered, "people.persons", replace(persons, breakdowns=(status,)))
+    active = registered["people.active"]
+    monkeypatch.setitem(registered, "people.active", replace(active, compute=lambda s, p: 900))
     html = login(personas.chengguan_admin).get("/home/").content.decode()
-    assert 'href="/people/?status=active">900</a>' in html
+    assert 'data-figure="people.active">900</a>' in html
 
 
 def child_unit_figures():
@@ -281,15 +275,23 @@ def value_of(key: str, scope: Scope, period: Period):
 
 
 @pytest.mark.parametrize("who", PERSONAS)
-def test_the_workbench_is_the_registry(login, personas, county, people, who):
+def test_the_cockpit_has_the_workbenchs_figures(login, personas, county, people, who):
+    """What the 工作台 showed — 人员 by status, 在册人才 by category and by child unit — is on the
+    驾驶舱, each line the registry's."""
     user = getattr(personas, who)
     context = login(user).get("/home/").context
-    scope, period = Scope(user.org, user), Period.year(2026)
-    persons = figures.figure("people.persons").lines("status", scope, period)
-    assert context["by_status"] == [(line.key, line.label, line.value) for line in persons]
-    active = figures.figure("people.active")
-    assert context["categories"] == list(active.lines("category", scope, period))
-    assert context["children"] == list(active.lines(CHILD_UNIT, scope, period))
-    assert sum(n for _s, _l, n in context["by_status"]) == figures.value(
+    scope, period = Scope(user.org, user), Period.year(figures.today().year)
+    charts = {(c.items[0].key.split(":")[0], c.kind): c for c in context["charts"] if c.items}
+    shown = {
+        ("people.persons", "status"): charts[("people.persons", "pie")],
+        ("people.active", "category"): charts[("people.active", "treemap")],
+        ("people.active", CHILD_UNIT): charts[("people.active", "bar")],
+    }
+    for (key, breakdown), chart in shown.items():
+        lines = figures.figure(key).lines(breakdown, scope, period)
+        assert [(i.label, i.value, i.url) for i in chart.items] == [
+            (str(line.label), line.value, line.url) for line in lines
+        ]
+    assert sum(i.value for i in charts[("people.persons", "pie")].items) == figures.value(
         "people.persons", scope, period
     )

@@ -1,7 +1,4 @@
-"""The 工作台, mounted at the site root (`/home/`, URL name "home") by the domain registry."""
+"""Empty: the 工作台 became the 驾驶舱 (rencai.cockpit, URL name "home" at /home/). This module
+stays only while people/domain.py names it as `root_urls`; remove both together."""
 
-from django.urls import path
-
-from rencai.people import workbench
-
-urlpatterns = [path("home/", workbench.home, name="home")]
+urlpatterns: list = []
