@@ -8,16 +8,44 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rencai.orgs.fields import UnitChoiceFilter
 from rencai.orgs.models import OrgUnit
-from rencai.people.choices import AgeBand, PersonStatus, Source
-from rencai.people.models import Person, TalentCategory
+from rencai.people.choices import AgeBand, CategoryGroup, PersonStatus, Source
+from rencai.people.models import Person, Qualification, TalentCategory
 from rencai.people.search import checked_search, record_search_reveal, reveals, search_q
 from rencai.standards import codes
+
+# 职称 as the 统计报表 counts it: TITLE_LEVEL codes per column (初级 = 助理级 and 员级).
+TITLE_GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("1", "正高级", ("1",)),
+    ("2", "副高级", ("2",)),
+    ("3", "中级", ("3",)),
+    ("4", "初级", ("4", "5")),
+]
+
+
+def holds_certificate(day: date, person: str = "pk") -> Exists:
+    """The person (`person`: the lookup to the Person's pk) holds a 资质证书 valid on `day`: issued
+    on or before it (or no issue date) and valid until it or later (or no end date)."""
+    valid = Qualification.objects.filter(
+        Q(issued_on__isnull=True) | Q(issued_on__lte=day),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        person_id=OuterRef(person),
+    )
+    return Exists(valid)
+
+
+def in_category_group(group: str, person: str = "pk") -> Exists:
+    """The person holds an active 人才类别 of the group (e.g. 农村实用人才类型)."""
+    through = Person.categories.through.objects.filter(
+        person_id=OuterRef(person), talentcategory__group=group, talentcategory__is_active=True
+    )
+    return Exists(through)
+
 
 # One filter set for the web list, the API and the export (the URL is the state: filters survive
 # reload).
@@ -83,6 +111,15 @@ class PersonFilter(django_filters.FilterSet):
         label=_("人才类别未填"), method="filter_no_category", widget=forms.CheckboxInput
     )
     stale_before = django_filters.DateFilter(label=_("信息更新早于"), method="filter_stale_before")
+    title = django_filters.ChoiceFilter(
+        label=_("职称"), choices=[(k, v) for k, v, _c in TITLE_GROUPS], method="filter_title"
+    )
+    certified_on = django_filters.DateFilter(
+        label=_("某日持有有效证书"), method="filter_certified_on"
+    )
+    category_group = django_filters.ChoiceFilter(
+        label=_("人才类别分组"), choices=CategoryGroup.choices, method="filter_category_group"
+    )
 
     class Meta:
         model = Person
@@ -146,6 +183,16 @@ class PersonFilter(django_filters.FilterSet):
     def filter_stale_before(self, qs: QuerySet, name: str, value: date) -> QuerySet:
         """Persons whose record was last changed before the day (更新时间)."""
         return qs.filter(updated_at__lt=day_start(value))
+
+    def filter_title(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(title_level__in=dict((k, c) for k, _v, c in TITLE_GROUPS)[value])
+
+    def filter_certified_on(self, qs: QuerySet, name: str, value: date) -> QuerySet:
+        """持证: a certificate valid on the day (people.certified)."""
+        return qs.filter(holds_certificate(value))
+
+    def filter_category_group(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(in_category_group(value))
 
 
 def day_start(day: date) -> datetime:
