@@ -22,8 +22,8 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @allow(roles.reads_records)
+@require_POST
 def seen(request: HttpRequest) -> HttpResponse:
     alert_key = request.POST.get("alert", "")[:60]
     subject = request.POST.get("subject", "")[:200]
@@ -34,8 +34,8 @@ def seen(request: HttpRequest) -> HttpResponse:
     return redirect("alerts:inbox")
 
 
-@require_POST
 @allow(roles.reads_records)
+@require_POST
 def seen_all(request: HttpRequest) -> HttpResponse:
     marked = inbox.mark_all_seen(request.user)
     messages.success(request, _("已将 %(n)d 条预警标为已读") % {"n": marked})
