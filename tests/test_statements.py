@@ -17,6 +17,7 @@ from rencai.figures import Period, Scope, today
 from rencai.people.models import Qualification, TalentCategory
 from rencai.statements import tables, workbook
 from rencai.statements.tables import Grid, Source
+from tests.seed_county import seeded_county  # noqa: F401 -- the fixture
 from tests.test_figures_registry import world  # noqa: F401 -- the fixture
 
 D = datetime.date
@@ -291,3 +292,41 @@ def test_certified_is_its_list(county, people, certificates, personas, login):
     assert Decimal(
         str(figures.value("people.certified_rate", scope, Period.year(2027)))
     ) == Decimal("33.3")
+
+
+# -- the seeded county (issue 13 "Tests") -------------------------------------------------------
+
+
+def test_the_seeds_figures_are_in_the_tables(seeded_county):  # noqa: F811
+    """篇三's township in the half-year: 3000 人次, 2000 种养殖类 and 500 其他技术类, target 6000,
+    50.0 % — in the 城关镇 workbook and in the county's 城关镇 column."""
+    s = seeded_county
+    period = s.period(s.h1)
+    _built, book = write(s.unit("城关镇"), period)
+    rows = {r[0].value: [c.value for c in r] for r in book["培训情况"].iter_rows(min_row=FIRST_ROW)}
+    assert rows["种养殖技术"][1] == 2000 and rows["其他技术"][1] == 500
+    assert rows["合计（人次）"][1] == 3000
+    assert rows["年度培训目标（人次）"][1] == 6000
+    assert rows["目标完成率(%)"][1] == 50.0
+    header = [c.value for c in book["培训情况"][4]]
+    assert rows["合计（人次）"][header.index("东关村")] == 3000
+    built, book = write(s.unit("示范县"), period)
+    header = [c.value for c in book["培训情况"][4]]
+    rows = {r[0].value: [c.value for c in r] for r in book["培训情况"].iter_rows(min_row=FIRST_ROW)}
+    assert rows["种养殖技术"][header.index("城关镇")] == 2000
+    assert rows["目标完成率(%)"][header.index("城关镇")] == 50.0
+    # and every cell the seed's expectations name holds the seed's number
+    names = {s.unit(n).pk: n for n in ("示范县", "城关镇")}
+    found = 0
+    for _table, grid in built:
+        for _row, _column, cell in tables.cells(grid):
+            src = cell.source
+            if src is None or src.unit not in names:
+                continue
+            key = (names[src.unit], s.h1, src.key) + (
+                (src.breakdown, src.line) if src.breakdown else ()
+            )
+            if key in s.expected:
+                assert cell.value == s.expected[key], key
+                found += 1
+    assert found >= 2
