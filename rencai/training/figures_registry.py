@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +25,7 @@ from rencai.figures import (
     happened,
     list_url,
 )
-from rencai.training.choices import EntityKind, OutcomeKind
+from rencai.training.choices import ArtKind, EntityKind, OutcomeKind
 from rencai.training.figures import (
     Progress,
     art_team_rows,
@@ -40,6 +40,8 @@ from rencai.training.figures import (
     progress_until,
     target_of,
 )
+from rencai.training.figures_bases import FIGURES as SEED_FIGURES
+from rencai.training.figures_monthly import ATTENDANCE_BY_MONTH
 from rencai.training.ledger_figures import organised_of, summary_of
 
 # -- the ledger ---------------------------------------------------------------------------------
@@ -134,6 +136,18 @@ def _children(rows: Callable[[Scope, Period], Any], *fields: str, total: Any = N
     return lambda s, p: count_by_child(s, rows(s, p), *fields, total=total)
 
 
+def _art_teams_by_kind(scope: Scope, period: Period) -> list[Line]:
+    """文艺团队 by kind (篇一: 26 支戏曲人才团队, 100 余支民间文艺人才团队), each line the teams
+    list of the scope's unit filtered to that kind."""
+    counts = dict(art_team_rows(scope).values_list("kind").annotate(n=Count("id")).order_by())
+    return [
+        Line(kind, str(label), counts[kind],
+             list_url("training:teams", None, None, org=scope.unit.pk, kind=kind))
+        for kind, label in ArtKind.choices
+        if kind in counts
+    ]  # fmt: skip
+
+
 # -- the 口径 that several figures share --------------------------------------------------------
 
 
@@ -173,6 +187,7 @@ FIGURES = (
         (
             _by_category("attendances"),
             by_child_unit(_per_child(lambda line: line.attendances), _ledger_url()),
+            ATTENDANCE_BY_MONTH,
         ),
     ),
     Figure(
@@ -353,6 +368,7 @@ FIGURES = (
         lambda s, p: art_team_rows(s).count(),
         lambda s, p: list_url("training:teams", None, None, org=s.unit.pk),
         (
+            Breakdown("kind", _("按团队类型"), _art_teams_by_kind),
             by_child_unit(
                 _children(lambda s, p: art_team_rows(s), "org"),
                 lambda s, p: list_url("training:teams", None, None, org=s.unit.pk),
@@ -389,4 +405,5 @@ FIGURES = (
             ),
         ),
     ),
+    *SEED_FIGURES,  # 实训基地, 存栏, 青年培训人数, 逾期未整改事项 (figures_bases.py)
 )
