@@ -166,3 +166,32 @@ def test_the_score_is_the_mean_of_the_parts_that_apply():
     assert Quality((part(None),)).percent is None
     assert Quality(()).percent is None
     assert quality.share_without(1, 3) == 66.7 and quality.share_without(0, 0) is None
+
+
+@pytest.mark.parametrize(
+    "who", ["county_admin", "chengguan_admin", "outsider_admin", "chengguan_clerk"]
+)
+def test_per_unit_reads_each_child_as_its_own_score(world, personas, who):
+    """`per_unit` reads every part for all the children at once; each child's reading equals
+    the part measured for that child alone."""
+    user = getattr(personas, who)
+    scope = Scope(user.org, user)
+    found = quality.per_unit(scope)
+    assert [unit for unit, _q in found] == scope.children
+    for child, q in found:
+        assert q == quality.score(scope.below(child)), child.name
+
+
+def test_per_unit_costs_the_same_queries_for_more_children(
+    world, personas, county, django_assert_max_num_queries
+):
+    from tests.conftest import County
+
+    user = personas.county_admin
+    with django_assert_max_num_queries(20) as counted:
+        quality.per_unit(Scope(user.org, user))
+    before = len(counted.captured_queries)
+    for n in range(5):
+        County.add(f"新镇{n}", "township", county.county)
+    with django_assert_max_num_queries(before):
+        assert len(quality.per_unit(Scope(user.org, user))) == 3 + 5

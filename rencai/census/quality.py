@@ -3,6 +3,7 @@ fields (完整率, the registered census.completeness figure) and the cross-unit
 open in the census (普查冲突 not yet settled)."""
 
 import operator
+from collections import Counter
 from functools import reduce
 
 from django.db.models import QuerySet
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rencai.alerts.quality import Column, Part, Reading, share_without
 from rencai.census.figures import COMPLETENESS_FIELDS, unit_persons
 from rencai.census.models import CensusConflict
-from rencai.figures import Period, Scope, today, value
+from rencai.figures import CHILD_UNIT, Period, Scope, count_by_child, figure, today, value
 from rencai.people.models import Person
 
 
@@ -33,6 +34,17 @@ def _incomplete(scope: Scope) -> QuerySet:
 def _completeness(scope: Scope) -> Reading:
     percent = value("census.completeness", scope, Period.year(today().year))
     return Reading(None if percent is None else float(percent), _incomplete(scope).count())
+
+
+def _completeness_by_child(scope: Scope) -> dict[int, Reading]:
+    """完整率 of each child (the registered figure's breakdown) and its incomplete persons,
+    from one GROUP BY over (home, work) unit pairs."""
+    lines = figure("census.completeness").lines(CHILD_UNIT, scope, Period.year(today().year))
+    found = count_by_child(scope, _incomplete(scope), "home_org", "work_org")
+    return {
+        line.key: Reading(None if line.value is None else float(line.value), found[line.key])
+        for line in lines
+    }
 
 
 def missing_fields(person: Person) -> str:
@@ -59,6 +71,30 @@ def open_conflicts(scope: Scope) -> QuerySet:
     )
 
 
+def _duplicates_by_child(scope: Scope) -> dict[int, Reading]:
+    """The reading of each child: its open conflicts (by either unit) and its persons named in
+    one of them, from the scope's open conflicts (few) and one GROUP BY over its persons."""
+    child_of = scope.child_of
+    conflicts: Counter[int] = Counter()
+    named_in: dict[int, set[int]] = {}  # person → the children whose open conflicts name them
+    for person, first, second in open_conflicts(scope).values_list(
+        "person", "first_org", "second_org"
+    ):
+        for child in {child_of.get(first), child_of.get(second)} - {None}:
+            conflicts[child] += 1
+            named_in.setdefault(person, set()).add(child)
+    persons = count_by_child(scope, _persons(scope), "home_org", "work_org")
+    named: Counter[int] = Counter()
+    homes = _persons(scope).filter(pk__in=list(named_in)).values_list("pk", "home_org", "work_org")
+    for pk, home, work in homes:
+        for child in {child_of.get(home), child_of.get(work)} & named_in[pk]:
+            named[child] += 1
+    return {
+        c.pk: Reading(share_without(named[c.pk], persons[c.pk]), conflicts[c.pk])
+        for c in scope.children
+    }
+
+
 def _duplicates(scope: Scope) -> Reading:
     conflicts = open_conflicts(scope)
     persons = _persons(scope)
@@ -82,6 +118,7 @@ QUALITY = (
             Column(_("缺项"), missing_fields),
         ),
         row_url=lambda person: person.get_absolute_url(),
+        by_child=_completeness_by_child,
     ),
     Part(
         "census.duplicates",
@@ -101,5 +138,6 @@ QUALITY = (
             Column(_("发现时间"), lambda c: f"{timezone.localtime(c.created_at):%Y-%m-%d}"),
         ),
         row_url=lambda c: reverse("census:conflicts", args=[c.round_id]),
+        by_child=_duplicates_by_child,
     ),
 )

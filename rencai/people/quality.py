@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rencai.alerts.quality import Part, Reading, share_without
-from rencai.figures import Scope, today
+from rencai.figures import Scope, count_by_child, today
 from rencai.people.choices import PersonStatus
 from rencai.people.models import Person
 from rencai.people.persons_filter import day_start
@@ -34,6 +34,17 @@ def _no_category() -> Q:
     return ~Q(Exists(through.objects.filter(person_id=OuterRef("pk"))))
 
 
+def _per_child(scope: Scope, bad: Q) -> dict[int, Reading]:
+    """The reading of each child unit: its 在册 persons and those of them matching `bad`, from
+    one GROUP BY over (home, work) unit pairs each (a person counted once per child)."""
+    whole = scope.memo(
+        "people.quality.active_by_child",
+        lambda: count_by_child(scope, active_persons(scope), "home_org", "work_org"),
+    )
+    found = count_by_child(scope, active_persons(scope).filter(bad), "home_org", "work_org")
+    return {pk: Reading(share_without(found[pk], whole[pk]), found[pk]) for pk in whole}
+
+
 def _uncategorised(scope: Scope) -> Reading:
     found = active_persons(scope).aggregate(
         whole=Count("*"), bad=Count("pk", filter=_no_category())
@@ -50,9 +61,12 @@ def stale_cutoff() -> datetime.date:
         return day.replace(year=day.year - STALE_YEARS, day=28)
 
 
+def _stale_q() -> Q:
+    return Q(updated_at__lt=day_start(stale_cutoff()))
+
+
 def _stale(scope: Scope) -> Reading:
-    old = Q(updated_at__lt=day_start(stale_cutoff()))
-    found = active_persons(scope).aggregate(whole=Count("*"), bad=Count("pk", filter=old))
+    found = active_persons(scope).aggregate(whole=Count("*"), bad=Count("pk", filter=_stale_q()))
     return Reading(share_without(found["bad"], found["whole"]), found["bad"])
 
 
@@ -66,6 +80,7 @@ QUALITY = (
         ),
         _uncategorised,
         url=lambda scope: _list_url(scope, no_category="on"),
+        by_child=lambda scope: _per_child(scope, _no_category()),
     ),
     Part(
         "people.stale",
@@ -77,5 +92,6 @@ QUALITY = (
         ),
         _stale,
         url=lambda scope: _list_url(scope, stale_before=stale_cutoff().isoformat()),
+        by_child=lambda scope: _per_child(scope, _stale_q()),
     ),
 )
