@@ -292,3 +292,13 @@ def test_the_alerts_app_names_no_domain():
         if path.suffix in (".py", ".html") and "migrations" not in path.parts
     }
     assert {p: n for p, n in named.items() if n} == {}
+
+
+def test_a_long_alert_lists_its_earliest_items(world, personas, login, monkeypatch):
+    monkeypatch.setattr(inbox, "SHOWN", 1)
+    html = login(personas.county_admin).get(reverse("alerts:inbox")).content.decode()
+    assert "仅列出期限最早的前 1 条" in html
+    assert "粪污处理" in html or "围栏加固" in html or "消毒池整改" in html
+    overdue = html.split('id="alert-trainingrectification_overdue"')[1].split("</section>")[0]
+    assert overdue.count("标为已读</button>") == 1
+    assert inbox.unseen_count(personas.county_admin) == 8  # all still counted

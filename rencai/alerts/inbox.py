@@ -21,6 +21,7 @@ from rencai.figures import Scope, today
 logger = logging.getLogger(__name__)
 
 CACHE_TIMEOUT = 600  # seconds; the change mark invalidates sooner
+SHOWN = 100  # items of one alert listed on the page (each kind: unseen, seen); all are counted
 RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 
@@ -35,6 +36,19 @@ class Group:
     @property
     def items(self) -> list[Item]:
         return [*self.unseen, *self.seen]
+
+    @property
+    def unseen_shown(self) -> list[Item]:
+        return self.unseen[:SHOWN]
+
+    @property
+    def seen_shown(self) -> list[Item]:
+        return self.seen[:SHOWN]
+
+    @property
+    def cut(self) -> bool:
+        """More items than the page lists (the earliest due are listed)."""
+        return len(self.unseen) > SHOWN or len(self.seen) > SHOWN
 
 
 def _computed(user) -> dict[str, list[Item]]:

@@ -18,7 +18,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alerts/inbox.html",
-        {"groups": groups, "unseen": unseen, "unit": request.user.org},
+        {"groups": groups, "unseen": unseen, "unit": request.user.org, "shown": inbox.SHOWN},
     )
 
 
