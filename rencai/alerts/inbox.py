@@ -4,7 +4,11 @@ them the user has marked as seen, and the header badge's count of the others.
 The items are computed from the records (rencai/alerts/registry.py) once per user, day and state
 of the records: cached under the audit log's change mark (`rencai.audit.log.change_mark`), which
 every change to a record moves, so a cached item list is never older than the records behind it.
-Seen marks are read afresh on every ask (one query), so marking an item drops it at once."""
+Seen marks are read afresh on every ask (one query), so marking an item drops it at once.
+
+A page's header shows the badge from the cache only (`badge_count(user, compute=False)`): when
+the records changed since, the header asks for the count after the page has loaded
+(`alerts:badge`), so no page waits for the alerts to be computed."""
 
 import logging
 from dataclasses import dataclass, field
@@ -51,10 +55,14 @@ class Group:
         return len(self.unseen) > SHOWN or len(self.seen) > SHOWN
 
 
+def _cache_key(user) -> str:
+    top, recent = change_mark()
+    return f"alerts:{user.pk}:{user.role}:{user.org_id}:{today()}:{top}:{recent}"
+
+
 def _computed(user) -> dict[str, list[Item]]:
     """alert key → its items for the user, oldest due date first (cached, see the docstring)."""
-    top, recent = change_mark()
-    key = f"alerts:{user.pk}:{user.role}:{user.org_id}:{today()}:{top}:{recent}"
+    key = _cache_key(user)
     found = cache.get(key)
     if found is None:
         scope = Scope.visible(user)
@@ -90,10 +98,7 @@ def unseen_count(user) -> int:
     """How many items the user has not marked as seen: the header badge."""
     if not roles.reads_records(user):
         return 0
-    computed, seen = _computed(user), _seen(user)
-    return sum(
-        1 for key, items in computed.items() for item in items if (key, item.subject) not in seen
-    )
+    return _count(_computed(user), _seen(user))
 
 
 def top_items(user, limit: int = 5) -> list[tuple[Alert, Item]]:
@@ -136,13 +141,27 @@ def mark_all_seen(user) -> int:
     return _mark(user, [pair for pair in pairs if pair not in seen])
 
 
-def badge_count(user) -> int | None:
+def _count(computed: dict[str, list[Item]], seen: set[tuple[str, str]]) -> int:
+    return sum(
+        1 for key, items in computed.items() for item in items if (key, item.subject) not in seen
+    )
+
+
+def cached_count(user) -> int | None:
+    """The unseen count if the user's items are in the cache for the records as they stand,
+    else None (nothing is computed): what a page's header can afford to ask."""
+    computed = cache.get(_cache_key(user))
+    return None if computed is None else _count(computed, _seen(user))
+
+
+def badge_count(user, *, compute: bool = True) -> int | None:
     """The badge's number, or None when there is no badge to show: a role that reads no
-    records, or the computation failed (the page is still served; the error is logged)."""
+    records, the computation failed (the page is still served; the error is logged), or —
+    with `compute=False` — the items are not in the cache."""
     if not roles.reads_records(user):
         return None
     try:
-        return unseen_count(user)
+        return unseen_count(user) if compute else cached_count(user)
     except Exception:  # a header badge never turns a page into a 500
         logger.exception("alerts: the badge could not be computed for user %s", user.pk)
         return None
