@@ -180,3 +180,70 @@ def test_an_item_is_overdue_on_the_periods_last_day(county):
     assert overdue.compute(town, Period.year(figures.today().year + 1)) == 0  # not begun
     by_child = overdue.lines("child_unit", town, Period.month(year, 5))
     assert {ln.label: ln.value for ln in by_child}["东关村"] == 2
+
+
+def test_the_rectification_list_is_scoped_and_filtered(login, personas, seeded_county):  # noqa: F811
+    """The 整改事项 list: 城关镇's items for its admin, none for another township's; the figure's
+    filter lists the items overdue on 30 June; a half-given figure filter is a Chinese error."""
+    s = seeded_county
+    url = figures.figure("training.rectifications_overdue").url(
+        Scope(s.units.chengguan), parse_period(s.h1)
+    )
+    own = login(personas.chengguan_admin).get(url).content.decode()
+    assert 'id="record-count">2</span> 个' in own
+    assert "圈舍消毒记录不全" in own and "安全警示标识缺失" in own
+    assert "培训签到表未归档" not in own  # done by 30 June
+    everything = login(personas.chengguan_admin).get("/training/rectifications/").content.decode()
+    assert 'id="record-count">4</span> 个' in everything
+    overdue_now = login(personas.chengguan_admin).get(
+        "/training/rectifications/", {"state": "overdue"}
+    )
+    assert 'id="record-count">1</span> 个' in overdue_now.content.decode()
+    other = login(personas.outsider_admin).get("/training/rectifications/").content.decode()
+    assert 'id="record-count">0</span> 个' in other and "圈舍消毒记录不全" not in other
+    half = login(personas.chengguan_admin).get(
+        "/training/rectifications/", {"start": f"{s.year}-01-01"}
+    )
+    assert half.status_code == 200
+    assert "请同时选择统计范围、开始日期和结束日期" in half.content.decode()
+    bad = login(personas.chengguan_admin).get("/training/rectifications/", {"end": "2026-13-01"})
+    assert bad.status_code == 200 and "有效" in bad.content.decode()
+
+
+def test_the_ledgers_youth_filter_lists_the_youths(login, personas, seeded_county):  # noqa: F811
+    s = seeded_county
+    client = login(personas.county_admin)
+    base = {"scope": s.units.chengguan.pk, "start": f"{s.year}-01-01", "end": f"{s.year}-06-30"}
+    youths = client.get("/training/attendances/", {**base, "youth": "1", "per_person": "1"})
+    assert 'id="attendance-count">500</span> 人' in youths.content.decode()
+    rows = client.get("/training/attendances/", {**base, "youth": "1"})
+    assert 'id="attendance-count">1500</span> 人次' in rows.content.decode()  # 2 × 500 + 500
+
+
+def test_a_youth_from_outside_the_county_counts_at_the_organiser(county):
+    """A trainee whose home is outside the county counts under the program's organiser, once
+    per child unit however many of its courses they attended."""
+    from rencai.orgs.models import OrgUnit
+
+    elsewhere = OrgUnit.objects.create(name="外县", kind="county", division_code="433199000000")
+    year = figures.today().year - 1
+    visitor = Person.objects.create(
+        name="外县青年", id_number=make_id(f"{year - 20}0101", 7, "433199"), gender="2",
+        birth_date=D(year - 20, 1, 1), home_org=elsewhere,
+    )  # fmt: skip
+    category = TrainingCategory.objects.get(name="其他技术")
+    for i, organiser in enumerate((county.dongguan, county.xiguan, county.shiqiao)):
+        day = D(year, 3, 1 + i)
+        program = TrainingProgram.objects.create(
+            name=f"课{i}", category=category, organiser=organiser, start_date=day, end_date=day
+        )
+        Attendance.objects.create(program=program, person=visitor)
+    youth = figures.figure("training.youth_trainees")
+    whole = Scope(county.county)
+    assert youth.compute(whole, Period.year(year)) == 1
+    lines = {ln.label: ln.value for ln in youth.lines("child_unit", whole, Period.year(year))}
+    assert (lines["城关镇"], lines["青山镇"], lines["县教育局"]) == (1, 1, 0)
+    town = {ln.label: ln.value for ln in youth.lines("child_unit", Scope(county.chengguan),
+                                                     Period.year(year))}  # fmt: skip
+    assert (town["东关村"], town["西关村"]) == (1, 1)
+    assert youth.compute(Scope(county.chengguan), Period.year(year)) == 1

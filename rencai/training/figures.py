@@ -382,8 +382,16 @@ def youth_condition(birth: str = "person__birth_date", day: str = "program__end_
 
 def youth_rows(unit: Where, period: Period):
     """青年培训 as rows: the 培训人次 rows (`attendance_rows`: same period, same units) of
-    trainees aged 35 or under on their program's end date (`youth_condition`)."""
-    return attendance_rows(unit, period).filter(youth_condition())
+    trainees aged 35 or under on their program's end date (`youth_condition`). Only those born
+    after the day 36 years before the period's first day can be (an index on the birth date
+    narrows the rows before the condition is read row by row)."""
+    rows = attendance_rows(unit, period).filter(youth_condition())
+    start = period.start
+    try:
+        earliest = start.replace(year=start.year - YOUTH_AGE - 1)
+    except ValueError:  # 29 February of a year 36 years after a common one
+        earliest = start.replace(year=start.year - YOUTH_AGE - 1, day=28)
+    return rows.filter(person__birth_date__gt=earliest)
 
 
 def youth_trainees(unit: Where, period: Period) -> int:
