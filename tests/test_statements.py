@@ -330,3 +330,30 @@ def test_the_seeds_figures_are_in_the_tables(seeded_county):  # noqa: F811
                 assert cell.value == s.expected[key], key
                 found += 1
     assert found >= 2
+
+
+def test_every_line_the_tables_read_is_its_list(county, certificates, personas, login):
+    """The breakdown lines added for the tables link to the register's list of exactly their
+    persons (the lines with persons, and the zero lines of 城关镇's first category)."""
+    import re
+
+    client = login(personas.county_admin)
+    scope = Scope(county.county, personas.county_admin)
+    lines = [
+        (key, breakdown, line)
+        for key, breakdown in (
+            ("people.active", "profile"),
+            ("people.active", "category_profile"),
+            ("people.active", "category_child_unit"),
+            ("people.certified", "category"),
+            ("people.certified", "child_unit"),
+            ("people.rural_practical", "child_unit"),
+        )
+        for line in figures.figure(key).lines(breakdown, scope, PERIOD)
+    ]
+    shown = [x for x in lines if x[2].value] + [x for x in lines if not x[2].value][:8]
+    assert len([x for x in shown if x[2].value]) >= 20
+    for key, breakdown, line in shown:
+        html = client.get(line.url).content.decode()
+        listed = int(re.search(r"共\s*(?:<[^>]+>)?(\d+)", html).group(1))
+        assert listed == line.value, (key, breakdown, line.label, line.url)
