@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 
 from rencai import cli, figures
 from rencai.figures import Period, Scope
-from rencai.reports import gbt9704
+from rencai.reports import gbt9704, quality
 from rencai.reports.context import amount, change_words, period_words
 from rencai.reports.draft import draft, mark
 from tests.seed_county import seeded_county  # noqa: F401
@@ -99,6 +99,9 @@ def test_snapshot_records_every_number_with_its_rule(seeded_county):  # noqa: F8
     for e in snapshot:
         scope = Scope(figures.OrgUnit.objects.get(pk=e["unit_id"]))
         period = figures.parse_period(f"{e['start']}..{e['end']}")
+        if e["key"].split(":")[0] == "quality":  # the data-quality score, not a figure
+            assert quality.now(e["key"], scope) == e["value"], e
+            continue
         f = figures.figure(e["key"])
         if e["breakdown"]:
             now = {str(x.key): x.value for x in f.lines(e["breakdown"], scope, period)}[e["line"]]
@@ -219,3 +222,18 @@ def test_cli_refuses_bad_input_in_chinese(seeded_county, personas, tmp_path):  #
         code, _out, err = run_cli(*args)
         assert code == 2 and words in err, (argv, err)
     assert not (tmp_path / "r.docx").exists()
+
+
+def test_low_data_quality_is_a_problem_with_its_parts(county, people):
+    from rencai.alerts.quality import score
+
+    quality = score(Scope(county.county))
+    part = quality.part("people.no_category")
+    assert part.percent is not None and part.percent < 90  # 王五 holds no category
+    written, data = report_of(county.county, Period.year(2026))
+    text = text_of(data)
+    assert f"全县数据质量得分为 {amount(quality.percent, '')} 分" in text
+    assert f"{part.label} {amount(part.percent, '%')}" in text
+    recorded = {u.key: u.value for u in written.used}
+    assert recorded["quality"] == quality.percent
+    assert recorded["quality:people.no_category"] == part.percent

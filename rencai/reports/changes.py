@@ -5,9 +5,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
 from rencai import figures
 from rencai.figures import Period, Scope
 from rencai.orgs.models import OrgUnit
+from rencai.reports import quality
 from rencai.reports.context import amount, plain
 from rencai.reports.models import Report
 
@@ -28,6 +31,8 @@ class Change:
 
 
 def _now(entry: dict[str, Any], scope: Scope, period: Period) -> tuple[Any, str | None]:
+    if entry["key"].split(":")[0] == "quality":
+        return quality.now(entry["key"], scope), reverse("alerts:quality")
     f = figures.figure(entry["key"])
     if not entry.get("breakdown"):
         return f.compute(scope, period), f.url(scope, period)
@@ -48,7 +53,8 @@ def changed_figures(report: Report, viewer: Any) -> list[Change]:
         label = entry["label"]
         saved = amount(entry["value"], entry["unit"]) or "—"
         unit = units.get(entry["unit_id"])
-        if unit is None or entry["key"] not in figures.registry():
+        known = entry["key"] in figures.registry() or entry["key"].startswith("quality")
+        if unit is None or not known:
             where = entry["unit_path"]
             found.append(Change(label, where, _span(period), saved, "—", None, True, True))
             continue

@@ -186,6 +186,33 @@ class ReportContext:
         if all(u.ident() != entry.ident() for u in self.used):
             self.used.append(entry)
 
+    def note(
+        self,
+        key: str,
+        label: str,
+        number: Number,
+        measure: str,
+        rule: str,
+        scope: Scope | None = None,
+    ) -> "Value":
+        """A number that is not a registered figure but is computed the same way for a scope
+        (the data-quality score: key `quality` or `quality:<part>`), recorded like a figure."""
+        scope = scope or self.scope
+        entry = Used(
+            key,
+            label,
+            plain(number),
+            measure,
+            " ".join(rule.split()),
+            scope.unit.pk,
+            scope.unit.name_path,
+            self.period.start.isoformat(),
+            self.period.end.isoformat(),
+        )
+        if all(u.ident() != entry.ident() for u in self.used):
+            self.used.append(entry)
+        return Value(number, measure, label)
+
     def has(self, key: str) -> bool:
         """Whether the figure is registered (a domain that is installed declares it)."""
         return key in figures.registry()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from rencai import domains
 from rencai.figures import Period, Scope, today
+from rencai.reports import quality
 from rencai.reports.context import (
     ATTRACT,
     CULTIVATE,
@@ -139,6 +140,8 @@ def draft(scope: Scope, period: Period) -> Draft:
             parts.append((str(title), items))
     for title, declared in ((PROBLEMS_TITLE, "PROBLEMS"), (PLANS_TITLE, "PLANS")):
         items = [i for write in domains.declared("report", declared) for i in write(ctx)]
+        if declared == "PROBLEMS":
+            items += quality.problems(ctx)  # the spine's own: the data-quality score
         if items:
             parts.append((str(title), items))
     for n, (title, items) in enumerate(parts, 1):
