@@ -104,4 +104,4 @@ def test_menu_is_built_from_the_registry(personas, monkeypatch) -> None:
     installed = domains.domains()
     monkeypatch.setattr(domains, "domains", lambda: (*installed, extra))
     labels = [str(label) for _name, label, _prefix in menu_for(personas.county_admin)]
-    assert labels[:6] == ["工作台", "人才库", "人才普查", "人才培育", "人才引进", "组织机构"]
+    assert labels[:6] == ["驾驶舱", "人才库", "人才普查", "人才培育", "人才引进", "组织机构"]
