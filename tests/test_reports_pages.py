@@ -3,7 +3,9 @@ township's report; the Word file downloads as saved and the download is audited;
 to the records shows among 自生成以来已变化的数字 with both values, and 重新生成 makes a new
 report; an outsider gets 404, a 三员 403; a bad period or unit gets a Chinese message."""
 
+import html
 import io
+import re
 
 import docx
 import pytest
@@ -109,3 +111,19 @@ def test_bad_input_gets_a_chinese_message(login, personas, query, words):
 
 def test_missing_report_is_404(login, personas):
     assert login(personas.county_admin).get("/reports/987654/").status_code == 404
+
+
+def test_each_number_now_opens_the_list_of_its_rows(login, personas, seeded_county):  # noqa: F811
+    s = seeded_county
+    client = login(personas.chengguan_admin)
+    report = _save(client, s.unit("城关镇"), s.h1)
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    used = page.split('id="used"')[1].split("</table>")[0]
+    row = re.search(r"<tr><td>培训人次</td>.*?<a href=\"([^\"]+)\">3000 人次</a>", used)
+    assert row is not None, used[:2000]
+    ledger = client.get(html.unescape(row.group(1))).content.decode()
+    assert '<span id="attendance-count">3000</span> 人次' in ledger
+    row = re.search(r"<tr><td>培训成效：创办规模养殖场</td>.*?<a href=\"([^\"]+)\">20 个</a>", used)
+    assert row is not None
+    outcomes = client.get(html.unescape(row.group(1))).content.decode()
+    assert '<span id="record-count">20</span> 个' in outcomes

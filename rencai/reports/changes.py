@@ -27,7 +27,8 @@ class Change:
     now: str
     url: str | None
     changed: bool
-    gone: bool = False  # the figure is no longer registered or its unit no longer exists
+    gone: bool = False
+    rule: str = ""  # the figure is no longer registered or its unit no longer exists
 
 
 def _now(entry: dict[str, Any], scope: Scope, period: Period) -> tuple[Any, str | None]:
@@ -56,13 +57,18 @@ def changed_figures(report: Report, viewer: Any) -> list[Change]:
         known = entry["key"] in figures.registry() or entry["key"].startswith("quality")
         if unit is None or not known:
             where = entry["unit_path"]
-            found.append(Change(label, where, _span(period), saved, "—", None, True, True))
+            found.append(
+                Change(label, where, _span(period), saved, "—", None, True, True, entry["rule"])
+            )
             continue
         scope = scopes.setdefault(unit.pk, Scope(unit, viewer))
         value, url = _now(entry, scope, period)
         now = amount(plain(value), entry["unit"]) or "—"
         changed = plain(value) != entry["value"]
-        found.append(Change(label, entry["unit_path"], _span(period), saved, now, url, changed))
+        where = entry["unit_path"]
+        found.append(
+            Change(label, where, _span(period), saved, now, url, changed, rule=entry["rule"])
+        )
     return sorted(found, key=lambda c: not c.changed)
 
 
