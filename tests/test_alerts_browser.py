@@ -22,7 +22,6 @@ def test_the_badge_and_the_inbox_on_a_phone(live_server, county, people, persona
         page = context.new_page()
         log_in(page, live_server.url, personas.chengguan_admin.username)
         page.goto(live_server.url + "/people/")
-        page.wait_for_selector("#alert-badge .badge")  # fetched after the page loaded
         badge = page.locator("#alert-badge")
         assert badge.is_visible() and page.locator("#mainnav").is_hidden()
         assert badge.inner_text().split() == ["预警", "5"]

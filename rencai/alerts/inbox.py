@@ -4,11 +4,7 @@ them the user has marked as seen, and the header badge's count of the others.
 The items are computed from the records (rencai/alerts/registry.py) once per user, day and state
 of the records: cached under the audit log's change mark (`rencai.audit.log.change_mark`), which
 every change to a record moves, so a cached item list is never older than the records behind it.
-Seen marks are read afresh on every ask (one query), so marking an item drops it at once.
-
-A page's header shows the badge from the cache only (`badge_count(user, compute=False)`): when
-the records changed since, the header asks for the count after the page has loaded
-(`alerts:badge`), so no page waits for the alerts to be computed."""
+Seen marks are read afresh on every ask (one query), so marking an item drops it at once."""
 
 import logging
 from dataclasses import dataclass, field
@@ -147,21 +143,13 @@ def _count(computed: dict[str, list[Item]], seen: set[tuple[str, str]]) -> int:
     )
 
 
-def cached_count(user) -> int | None:
-    """The unseen count if the user's items are in the cache for the records as they stand,
-    else None (nothing is computed): what a page's header can afford to ask."""
-    computed = cache.get(_cache_key(user))
-    return None if computed is None else _count(computed, _seen(user))
-
-
-def badge_count(user, *, compute: bool = True) -> int | None:
+def badge_count(user) -> int | None:
     """The badge's number, or None when there is no badge to show: a role that reads no
-    records, the computation failed (the page is still served; the error is logged), or —
-    with `compute=False` — the items are not in the cache."""
+    records, or the computation failed (the page is still served; the error is logged)."""
     if not roles.reads_records(user):
         return None
     try:
-        return unseen_count(user) if compute else cached_count(user)
+        return unseen_count(user)
     except Exception:  # a header badge never turns a page into a 500
         logger.exception("alerts: the badge could not be computed for user %s", user.pk)
         return None

@@ -6,7 +6,6 @@ app_name = "alerts"
 
 urlpatterns = [
     path("", views.inbox_page, name="inbox"),
-    path("badge/", views.badge, name="badge"),
     path("seen/", views.seen, name="seen"),
     path("seen/all/", views.seen_all, name="seen_all"),
     path("quality/", quality_views.quality_page, name="quality"),

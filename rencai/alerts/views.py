@@ -23,16 +23,6 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
 
 
 @allow(roles.reads_records)
-def badge(request: HttpRequest) -> HttpResponse:
-    """The header's badge, computed (htmx swaps it in after the page loaded); nothing when it
-    cannot be computed."""
-    count = inbox.badge_count(request.user)
-    if count is None:
-        return HttpResponse("")
-    return render(request, "alerts/_badge.html", {"alert_count": count})
-
-
-@allow(roles.reads_records)
 @require_POST
 def seen(request: HttpRequest) -> HttpResponse:
     alert_key = request.POST.get("alert", "")[:60]
