@@ -237,3 +237,14 @@ def test_low_data_quality_is_a_problem_with_its_parts(county, people):
     recorded = {u.key: u.value for u in written.used}
     assert recorded["quality"] == quality.percent
     assert recorded["quality:people.no_category"] == part.percent
+
+
+def test_without_libreoffice_the_pdf_is_refused_in_chinese(county, tmp_path, monkeypatch):
+    from rencai.reports import pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    code, _out, err = run_cli(str(tmp_path / "r.docx"), "--unit", "示范县", "--pdf")
+    assert code == 2 and "本机未安装 LibreOffice" in err
+    assert not (tmp_path / "r.docx").exists()
+    with pytest.raises(pdf.PdfUnavailable, match="本机未安装 LibreOffice"):
+        pdf.to_pdf(b"")
