@@ -302,3 +302,25 @@ def test_a_long_alert_lists_its_earliest_items(world, personas, login, monkeypat
     overdue = html.split('id="alert-trainingrectification_overdue"')[1].split("</section>")[0]
     assert overdue.count("标为已读</button>") == 1
     assert inbox.unseen_count(personas.county_admin) == 8  # all still counted
+
+
+def test_two_counties_see_only_their_own(two_counties):
+    """Every record type on both sides of a city: each county's admin gets items of their own
+    county only."""
+    world = two_counties
+    day = today()
+    for units, people in ((world.home, world.people), (world.neighbour, world.neighbour_people)):
+        Qualification.objects.create(
+            person=people.zhang_san, kind=QualificationKind.FARMER, valid_until=day + D(10)
+        )
+        found = Inspection.objects.create(org=units.chengguan, date=day - D(5), inspectors="组")
+        RectificationItem.objects.create(
+            inspection=found, description=f"{units.chengguan.name}整改", owner="人",
+            due_on=day - D(1),
+        )  # fmt: skip
+    home = [i.text for g in inbox.inbox(world.u.county_admin) for i in g.items]
+    neighbour = [i.text for g in inbox.inbox(world.neighbour_admin) for i in g.items]
+    assert any("张三" in t for t in home) and any("城关镇整改" in t for t in home)
+    assert any("赵邻" in t for t in neighbour) and any("邻镇整改" in t for t in neighbour)
+    assert not any("邻" in t for t in home)
+    assert not any(name in t for t in neighbour for name in ("张三", "城关镇", "青山镇"))

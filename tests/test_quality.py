@@ -195,3 +195,11 @@ def test_per_unit_costs_the_same_queries_for_more_children(
         County.add(f"新镇{n}", "township", county.county)
     with django_assert_max_num_queries(before):
         assert len(quality.per_unit(Scope(user.org, user))) == 3 + 5
+
+
+def test_the_command_line_scope_reads_the_same(world, personas, county):
+    """The report asks without a viewer (`rencai report` without --as): the same score as the
+    county admin's."""
+    admin = personas.county_admin
+    assert quality.score(Scope(county.county)) == quality.score(Scope(county.county, admin))
+    assert quality.per_unit(Scope(county.county)) == quality.per_unit(Scope(county.county, admin))
