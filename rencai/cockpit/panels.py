@@ -98,21 +98,19 @@ class TileView:
 
 
 def tile_view(tile: Tile, scope: Scope, period: Period) -> TileView:
-    def maybe(key: str) -> Shown | None:
-        return shown(key, scope, period) if key else None
-
+    now = {key: shown(key, scope, period) for key in tile.figure_keys()}
     before_days = earlier_period(period)
     compared = []
     for key in tile.year_on_year if before_days else ():
-        now, before = shown(key, scope, period), shown(key, scope, before_days)
-        change = change_percent(now.value, before.value)
-        compared.append(YearOnYear(now, before, before_days, change))
+        before = shown(key, scope, before_days)
+        change = change_percent(now[key].value, before.value)
+        compared.append(YearOnYear(now[key], before, before_days, change))
     return TileView(
-        shown(tile.figure, scope, period),
-        maybe(tile.new),
-        maybe(tile.target),
-        maybe(tile.progress),
-        maybe(tile.time_progress),
+        now[tile.figure],
+        now.get(tile.new),
+        now.get(tile.target),
+        now.get(tile.progress),
+        now.get(tile.time_progress),
         tuple(compared),
     )
 
