@@ -12,17 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rencai.alerts.quality import Column, Part, Reading, share_without
-from rencai.census.figures import COMPLETENESS_FIELDS, unit_persons
+from rencai.census.figures import COMPLETENESS_FIELDS
 from rencai.census.models import CensusConflict
 from rencai.figures import CHILD_UNIT, Period, Scope, count_by_child, figure, today, value
 from rencai.people.models import Person
+from rencai.people.quality import active_by_child, active_persons
 
 
 def _persons(scope: Scope) -> QuerySet:
-    rows = unit_persons(scope)
-    if scope.viewer is not None:
-        rows = rows.filter(pk__in=Person.objects.visible_to(scope.viewer).values("pk"))
-    return rows
+    """The scope's 在册 persons (home or work unit in its subtree): `census.figures.unit_persons`,
+    seen by the scope's viewer — the register's own reading (`people.quality.active_persons`)."""
+    return active_persons(scope)
 
 
 def _incomplete(scope: Scope) -> QuerySet:
@@ -83,7 +83,7 @@ def _duplicates_by_child(scope: Scope) -> dict[int, Reading]:
         for child in {child_of.get(first), child_of.get(second)} - {None}:
             conflicts[child] += 1
             named_in.setdefault(person, set()).add(child)
-    persons = count_by_child(scope, _persons(scope), "home_org", "work_org")
+    persons = active_by_child(scope)
     named: Counter[int] = Counter()
     homes = _persons(scope).filter(pk__in=list(named_in)).values_list("pk", "home_org", "work_org")
     for pk, home, work in homes:

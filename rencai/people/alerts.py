@@ -5,12 +5,13 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rencai.alerts.registry import Alert, Item, Severity
 from rencai.figures import Scope, today
-from rencai.people.choices import PersonStatus
+from rencai.people.choices import PersonStatus, QualificationKind
 from rencai.people.models import Person, Qualification
 
 AHEAD_DAYS = 90  # a certificate lapsing this soon is announced
@@ -30,23 +31,24 @@ def _lapsing(scope: Scope, user: Any) -> Iterator[Item]:
             valid_until__gte=day - datetime.timedelta(days=AFTER_DAYS),
             valid_until__lte=day + datetime.timedelta(days=AHEAD_DAYS),
         )
-        .select_related("person")
         .order_by("valid_until", "pk")
+        .values_list("pk", "kind", "level", "valid_until", "person_id", "person__name")
     )
-    for certificate in certificates:
-        left = (certificate.valid_until - day).days
+    # a county can have thousands: plain rows, each label and sentence looked up once
+    kinds = {value: str(label) for value, label in QualificationKind.choices}
+    lapsed = gettext("%(name)s的%(certificate)s已于 %(d)s 过期（%(n)d 天前）")
+    lapsing = gettext("%(name)s的%(certificate)s将于 %(d)s 到期（还有 %(n)d 天）")
+    for pk, kind, level, valid_until, person_id, name in certificates:
+        left = (valid_until - day).days
         what = {
-            "name": certificate.person.name,
-            "certificate": str(certificate),
-            "d": certificate.valid_until.isoformat(),
+            "name": name,
+            "certificate": f"{kinds.get(kind, kind)} {level}".strip(),
+            "d": valid_until.isoformat(),
             "n": abs(left),
         }
-        if left < 0:
-            text = gettext("%(name)s的%(certificate)s已于 %(d)s 过期（%(n)d 天前）") % what
-        else:
-            text = gettext("%(name)s的%(certificate)s将于 %(d)s 到期（还有 %(n)d 天）") % what
-        subject = f"qualification:{certificate.pk}:{certificate.valid_until.isoformat()}"
-        yield Item(subject, text, certificate.valid_until, certificate.person.get_absolute_url())
+        text = (lapsed if left < 0 else lapsing) % what
+        url = reverse("people:detail", args=[person_id])
+        yield Item(f"qualification:{pk}:{valid_until.isoformat()}", text, valid_until, url)
 
 
 ALERTS = (

@@ -3,6 +3,7 @@ talent category, and records not updated in three years. Each links to the regis
 filtered to exactly those persons (its count is the part's count)."""
 
 import datetime
+from collections import Counter
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -34,13 +35,19 @@ def _no_category() -> Q:
     return ~Q(Exists(through.objects.filter(person_id=OuterRef("pk"))))
 
 
-def _per_child(scope: Scope, bad: Q) -> dict[int, Reading]:
-    """The reading of each child unit: its 在册 persons and those of them matching `bad`, from
-    one GROUP BY over (home, work) unit pairs each (a person counted once per child)."""
-    whole = scope.memo(
+def active_by_child(scope: Scope) -> Counter[int]:
+    """Child pk → its 在册 persons (`active_persons` of the child), from one GROUP BY over
+    (home, work) unit pairs, computed once per scope (every part that needs it shares it)."""
+    return scope.memo(
         "people.quality.active_by_child",
         lambda: count_by_child(scope, active_persons(scope), "home_org", "work_org"),
     )
+
+
+def _per_child(scope: Scope, bad: Q) -> dict[int, Reading]:
+    """The reading of each child unit: its 在册 persons and those of them matching `bad`, from
+    one GROUP BY over (home, work) unit pairs each (a person counted once per child)."""
+    whole = active_by_child(scope)
     found = count_by_child(scope, active_persons(scope).filter(bad), "home_org", "work_org")
     return {pk: Reading(share_without(found[pk], whole[pk]), found[pk]) for pk in whole}
 
