@@ -19,6 +19,7 @@ figure is the median wall time. Then the report's two parts in-process, N times 
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,17 +32,26 @@ OUT = ROOT / "bench" / "out"
 RENCAI = str(ROOT / ".venv" / "bin" / "rencai")
 
 
-def timed(command: list[str], runs: int) -> list[float]:
-    """Wall seconds of `command` run `runs` times after one warm-up; fails loudly."""
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], runs: int, cpu: list[float] | None = None) -> list[float]:
+    """Wall seconds of `command` run `runs` times after one warm-up; fails loudly. `cpu`
+    receives each run's CPU seconds in the process itself (user + system): what the command
+    costs this machine apart from waiting for the database and for the other sessions' load."""
     times = []
     for i in range(runs + 1):
-        start = time.perf_counter()
+        start, used = time.perf_counter(), _cpu()
         done = subprocess.run(command, capture_output=True, text=True)
         elapsed = time.perf_counter() - start
         if done.returncode != 0:
             sys.exit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr}")
         if i:
             times.append(elapsed)
+            if cpu is not None:
+                cpu.append(_cpu() - used)
     return times
 
 
@@ -51,24 +61,29 @@ def in_process(unit: str, period: str, runs: int, with_pdf: bool) -> dict[str, l
     import django
 
     django.setup()
+    from django.db import connection
+
+    from bench.harness import SqlTimer
     from rencai.figures import Scope, parse_period
     from rencai.orgs.models import OrgUnit
     from rencai.orgs.resolve import UnitResolver
     from rencai.reports import gbt9704, pdf
     from rencai.reports.draft import draft
 
-    found: dict[str, list[float]] = {"draft": [], "docx": [], "figures_used": []}
+    found: dict[str, list[float]] = {"draft": [], "draft_sql": [], "docx": [], "figures_used": []}
     if with_pdf:
         found["pdf"] = []
     target = OrgUnit.objects.get(pk=UnitResolver(None)(unit))
     for i in range(runs + 1):
-        start = time.perf_counter()
-        written = draft(Scope(target), parse_period(period))
+        start, sql = time.perf_counter(), SqlTimer()
+        with connection.execute_wrapper(sql):
+            written = draft(Scope(target), parse_period(period))
         drafted = time.perf_counter()
         data = gbt9704.write(written)
         wrote = time.perf_counter()
         if i:
             found["draft"].append(drafted - start)
+            found["draft_sql"].append(sql.seconds)
             found["docx"].append(wrote - drafted)
             found["figures_used"].append(len(written.used))
         if with_pdf and i:
@@ -88,9 +103,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         out = str(Path(work) / "report.docx")
         where = ["--unit", args.unit, "--period", args.period]
+        cpu: dict[str, list[float]] = {"figures": [], "report": []}
         rows = {
-            "rencai figures": timed([RENCAI, "figures", *where], args.runs),
-            "rencai report": timed([RENCAI, "report", out, *where], args.runs),
+            "rencai figures": timed([RENCAI, "figures", *where], args.runs, cpu["figures"]),
+            "rencai report": timed([RENCAI, "report", out, *where], args.runs, cpu["report"]),
             "rencai --help (start-up)": timed([RENCAI, "--help"], args.runs),
         }
     parts = in_process(args.unit, args.period, args.runs, args.pdf)
@@ -98,6 +114,8 @@ def main() -> None:
     print(f"{vendor}  unit {args.unit}  period {args.period}  median of {args.runs}")
     for name, times in rows.items():
         print(f"{name:<28}{statistics.median(times):7.2f} s   (min {min(times):.2f})")
+    for name, times in cpu.items():
+        print(f"{'  CPU of rencai ' + name:<28}{statistics.median(times):7.2f} s")
     for name, times in parts.items():
         if name == "figures_used":
             print(f"{'  figures recorded':<28}{int(times[0]):7d}")
@@ -105,6 +123,7 @@ def main() -> None:
         print(f"{'  in-process ' + name:<28}{statistics.median(times):7.3f} s")
     OUT.mkdir(parents=True, exist_ok=True)
     result = {"vendor": vendor, "unit": args.unit, "period": args.period, **rows, **parts}
+    result["cpu"] = cpu
     (OUT / f"report-{vendor}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
 
 
