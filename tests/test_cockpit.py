@@ -295,3 +295,12 @@ def test_the_declarations_name_registered_figures():
     assert any(chart.breakdown == CHILD_UNIT for chart in tiles.charts())
     with pytest.raises(ValueError):
         tiles.Chart("x", "radar", "people.active", 1, "category")
+
+
+def test_a_chart_of_no_numbers_says_so(login, personas, training):
+    """报送率 of a year without a census round: no empty chart, a sentence instead."""
+    response = login(personas.county_admin).get("/home/?year=2026")
+    rates = next(c for c in response.context["charts"] if c.items[0].key.startswith("census."))
+    assert not rates.drawable
+    html = response.content.decode()
+    assert f'id="{rates.element_id}"' not in html and "本期没有可画的数" in html

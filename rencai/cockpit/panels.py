@@ -132,6 +132,12 @@ class ChartView:
     marker: Shown | None = None
 
     @property
+    def drawable(self) -> bool:
+        """Whether there is a number to draw (a rate of no reporting units, a progress without a
+        target, are none)."""
+        return any(item.value is not None for item in self.items)
+
+    @property
     def source_id(self) -> str:
         """The id of the page's `json_script` block holding `data()`."""
         return f"{self.element_id}-data"
