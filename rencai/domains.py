@@ -103,7 +103,6 @@ class Domain:
     menu: tuple[MenuEntry, ...] = ()
     urls: str = ""  # dotted path of the URL module (its `app_name` is the namespace)
     url_prefix: str = ""  # mounted at this path, e.g. "training/"
-    root_urls: str = ""  # a URL module mounted at the site root, without a namespace (工作台)
     api_routes: Callable[[], Iterable[Route]] = tuple  # a function giving the routes
     sheets: tuple[str, ...] = ()  # modules holding the domain's import sheets
     # the register's person ("app_label.Model"), whom records name (records engine): one domain

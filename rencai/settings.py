@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "rencai.people",
     "rencai.census",
     "rencai.training",
+    "rencai.alerts",
+    "rencai.cockpit",
+    "rencai.reports",
+    "rencai.statements",
     "rencai.demo",
 ]
 
@@ -92,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rencai.accounts.context_processors.navigation",
+                "rencai.alerts.context_processors.alert_badge",
             ],
             "libraries": {"rencai_tags": "rencai.templatetags.rencai_tags"},
         },

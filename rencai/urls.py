@@ -22,13 +22,16 @@ handler500 = "rencai.errors.server_error"
 # the domains' pages come from the registry (rencai/domains.py): each app's domain.py
 urlpatterns = [
     path("", landing, name="root"),
-    *(path("", include(d.root_urls)) for d in domains.domains() if d.root_urls),
+    path("", include("rencai.cockpit.urls")),  # the 驾驶舱, "home": before the domains' pages
     path("accounts/", include("rencai.accounts.urls")),
     path("orgs/", include("rencai.orgs.urls")),
     *(path(d.url_prefix, include(d.urls)) for d in domains.domains() if d.urls),
     path("figures/rules/", figure_rules, name="figure-rules"),
     path("audit/", include("rencai.audit.urls")),
     path("imports/", include("rencai.imports.urls")),
+    path("reports/", include("rencai.reports.urls")),
+    path("alerts/", include("rencai.alerts.urls")),
+    path("statements/", include("rencai.statements.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

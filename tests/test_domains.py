@@ -10,7 +10,10 @@ from rencai import domains
 from rencai.accounts.context_processors import menu_for
 
 ROOT = Path(__file__).resolve().parent.parent / "rencai"
-SPINE = ("accounts", "orgs", "audit", "imports", "records", "standards", "config")
+SPINE = (
+    *("accounts", "orgs", "audit", "imports", "records", "standards", "config"),
+    *("cockpit", "statements", "reports", "alerts"),  # where the figures are put to work
+)
 SPINE_FILES = ("urls.py", "domains.py")
 DOMAIN_APPS = ("people", "census", "training")
 ANY_DOMAIN = "|".join(DOMAIN_APPS)

@@ -14,10 +14,12 @@ def _account_manager(user: Any) -> bool:
     return roles.manages_accounts(user) or roles.assigns_roles(user)
 
 
-# The spine's own entries; the domains' (工作台, 人才库, 人才普查, 人才培育) come from their
+# The spine's own entries; the domains' (人才库, 人才普查, 人才培育) come from their
 # `domain.py` (rencai/domains.py) and sort in by `order`.
 SPINE_MENU = (
     MenuEntry(_("驾驶舱"), "home", "/home", roles.reads_records, 10),
+    MenuEntry(_("统计报表"), "statements:index", "/statements/", roles.reads_records, 44),
+    MenuEntry(_("工作汇报"), "reports:list", "/reports/", roles.reads_records, 45),
     MenuEntry(_("组织机构"), "orgs:tree", "/orgs/", roles.reads_records, 50),
     MenuEntry(_("账号管理"), "accounts:users", "/accounts/users/", _account_manager, 80),
     MenuEntry(_("审计日志"), "audit:events", "/audit/", roles.reads_audit, 90),

@@ -13,4 +13,9 @@ DOMAIN = Domain(
     url_prefix="census/",
     sheets=("rencai.census.units", "rencai.census.demands"),
     figures="rencai.census.figures",
+    tiles="rencai.census.tiles",
+    tables="rencai.census.tables",
+    report="rencai.census.report",
+    alerts="rencai.census.alerts",
+    quality="rencai.census.quality",
 )

@@ -17,16 +17,17 @@ def api_routes() -> Iterable[Route]:
 DOMAIN = Domain(
     key="people",
     label=_("人才库"),
-    menu=(
-        MenuEntry(_("工作台"), "home", "/home", roles.reads_records, 10),
-        MenuEntry(_("人才库"), "people:list", "/people/", roles.reads_records, 20),
-    ),
+    menu=(MenuEntry(_("人才库"), "people:list", "/people/", roles.reads_records, 20),),
     urls="rencai.people.urls",
     url_prefix="people/",
-    root_urls="rencai.people.home_urls",
     api_routes=api_routes,
     sheets=("rencai.people.persons_sheet",),
     person_model="people.Person",
     unit_list="people:list",
     figures="rencai.people.figures",
+    tiles="rencai.people.tiles",
+    tables="rencai.people.tables",
+    report="rencai.people.report",
+    alerts="rencai.people.alerts",
+    quality="rencai.people.quality",
 )

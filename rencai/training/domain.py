@@ -30,5 +30,9 @@ DOMAIN = Domain(
     api_routes=api_routes,
     sheets=("rencai.training.records",),
     figures="rencai.training.figures_registry",
+    tiles="rencai.training.tiles",
+    tables="rencai.training.tables",
+    report="rencai.training.report",
+    alerts="rencai.training.alerts",
     person_sections=person_sections,
 )
