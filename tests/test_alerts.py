@@ -324,3 +324,23 @@ def test_two_counties_see_only_their_own(two_counties):
     assert any("赵邻" in t for t in neighbour) and any("邻镇整改" in t for t in neighbour)
     assert not any("邻" in t for t in home)
     assert not any(name in t for t in neighbour for name in ("张三", "城关镇", "青山镇"))
+
+
+def test_a_page_after_a_change_does_not_recompute_the_badge(world, personas, login, monkeypatch):
+    """The badge counts the user's latest items while the records move; the inbox and the
+    驾驶舱's panel compute afresh (and the badge follows them)."""
+    admin = personas.chengguan_clerk
+    client = login(admin)
+    badge = client.get(reverse("people:list")).content.decode().split('id="alert-badge"')[1]
+    assert ">2</span>" in badge.split("</a>")[0]
+    item = RectificationItem.objects.get(description="消毒池整改")
+    item.done_on = today()
+    item.save()  # audited: the change mark moves
+    calls = []
+    real = inbox.Scope.visible
+    monkeypatch.setattr(inbox.Scope, "visible", lambda *a: calls.append(a) or real(*a))
+    badge = client.get(reverse("people:list")).content.decode().split('id="alert-badge"')[1]
+    assert ">2</span>" in badge.split("</a>")[0] and calls == []
+    assert inbox.unseen_count(admin) == 1 and calls  # the inbox's count is current
+    badge = client.get(reverse("people:list")).content.decode().split('id="alert-badge"')[1]
+    assert ">1</span>" in badge.split("</a>")[0]

@@ -21,6 +21,7 @@ from rencai.figures import Scope, today
 logger = logging.getLogger(__name__)
 
 CACHE_TIMEOUT = 600  # seconds; the change mark invalidates sooner
+LATEST_TIMEOUT = 3600  # the badge's count may be this old at most (see _for_badge)
 SHOWN = 100  # items of one alert listed on the page (each kind: unseen, seen); all are counted
 RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
@@ -56,8 +57,13 @@ def _cache_key(user) -> str:
     return f"alerts:{user.pk}:{user.role}:{user.org_id}:{today()}:{top}:{recent}"
 
 
+def _latest_key(user) -> str:
+    return f"alerts:latest:{user.pk}:{user.role}:{user.org_id}:{today()}"
+
+
 def _computed(user) -> dict[str, list[Item]]:
-    """alert key → its items for the user, oldest due date first (cached, see the docstring)."""
+    """alert key → its items for the user, oldest due date first (cached, see the docstring).
+    What was computed is also kept as the user's latest items, which the header badge reads."""
     key = _cache_key(user)
     found = cache.get(key)
     if found is None:
@@ -67,7 +73,19 @@ def _computed(user) -> dict[str, list[Item]]:
             for a in alerts()
         }
         cache.set(key, found, CACHE_TIMEOUT)
+        cache.set(_latest_key(user), found, LATEST_TIMEOUT)
     return found
+
+
+def _for_badge(user) -> dict[str, list[Item]]:
+    """The items the badge counts: the current ones when they are cached, else the user's
+    latest computed today (the 驾驶舱's panel and the inbox compute them afresh, and every
+    business role lands on the 驾驶舱), else — the first page of the day — computed now. So a
+    page other than those two never pays for the alerts after each change to the records."""
+    found = cache.get(_cache_key(user))
+    if found is None:
+        found = cache.get(_latest_key(user))
+    return found if found is not None else _computed(user)
 
 
 def _seen(user) -> set[tuple[str, str]]:
@@ -144,12 +162,13 @@ def _count(computed: dict[str, list[Item]], seen: set[tuple[str, str]]) -> int:
 
 
 def badge_count(user) -> int | None:
-    """The badge's number, or None when there is no badge to show: a role that reads no
+    """The badge's number — the unseen items of `_for_badge`: current, or as of the user's
+    latest 驾驶舱 or inbox today — or None when there is no badge to show: a role that reads no
     records, or the computation failed (the page is still served; the error is logged)."""
     if not roles.reads_records(user):
         return None
     try:
-        return unseen_count(user)
+        return _count(_for_badge(user), _seen(user))
     except Exception:  # a header badge never turns a page into a 500
         logger.exception("alerts: the badge could not be computed for user %s", user.pk)
         return None
