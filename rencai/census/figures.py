@@ -97,16 +97,25 @@ def _filled_counts() -> dict[str, Count]:
 
 def completeness(unit: Where) -> Completeness:
     """完整率 of one reporting unit (or a request's Scope): one aggregate query over its
-    Persons."""
-    counts = unit_persons(unit).aggregate(persons=Count("*"), **_filled_counts())
-    persons = counts.pop("persons")
-    return Completeness(persons, counts)
+    Persons, once per Scope (the report's census section and its data-quality part share it)."""
+
+    def compute() -> Completeness:
+        counts = unit_persons(unit).aggregate(persons=Count("*"), **_filled_counts())
+        persons = counts.pop("persons")
+        return Completeness(persons, counts)
+
+    return unit.memo("census.completeness", compute) if isinstance(unit, Scope) else compute()
 
 
 def completeness_by_child(scope: Scope) -> dict[int, Completeness]:
     """`completeness` of each child unit of the scope (`Scope.children`), from one GROUP BY
     over the (home, work) unit pairs of the scope's Persons: a person counts once in each child
-    whose subtree holds their home or work unit, as `completeness(child)` counts them."""
+    whose subtree holds their home or work unit, as `completeness(child)` counts them. Once per
+    Scope."""
+    return scope.memo("census.completeness_by_child", lambda: _completeness_by_child(scope))
+
+
+def _completeness_by_child(scope: Scope) -> dict[int, Completeness]:
     keys = list(_filled_counts())
     found = {c.pk: Completeness(0, dict.fromkeys(keys, 0)) for c in scope.children}
     pairs = (
