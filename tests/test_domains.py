@@ -102,9 +102,17 @@ def test_menu_is_built_from_the_registry(personas, monkeypatch) -> None:
     extra = domains.Domain(
         key="recruitment",
         label="人才引进",
-        menu=(domains.MenuEntry("人才引进", "home", "/recruitment/", lambda user: True, 45),),
+        menu=(domains.MenuEntry("人才引进", "home", "/recruitment/", lambda user: True, 42),),
     )
     installed = domains.domains()
     monkeypatch.setattr(domains, "domains", lambda: (*installed, extra))
     labels = [str(label) for _name, label, _prefix in menu_for(personas.county_admin)]
-    assert labels[:6] == ["驾驶舱", "人才库", "人才普查", "人才培育", "人才引进", "组织机构"]
+    assert labels[:7] == [
+        "驾驶舱",
+        "人才库",
+        "人才普查",
+        "人才培育",
+        "人才引进",
+        "统计报表",
+        "工作汇报",
+    ]

@@ -854,7 +854,8 @@ def test_masked_identifiers_are_shown_instead(world, login, persona, url):
 @pytest.mark.parametrize("persona", BUSINESS)
 def test_home_dashboard_counts_only_the_jurisdiction(world, login, persona):
     html = login(getattr(world.u, persona)).get("/home/").content.decode()
-    active = re.search(r'href="/people/\?status=active">(\d+)</a>', html)
+    tile = html.split('id="tile-people.active"')[1]
+    active = re.search(r'href="/people/\?[^"]*status=active[^"]*"[^>]*>(\d+)</a>', tile)
     assert active is not None
     assert int(active.group(1)) == len(VISIBLE[persona])
 
