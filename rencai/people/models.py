@@ -121,6 +121,8 @@ class Person(models.Model):
             models.Index(fields=["id_reversed"], name="person_id_reversed"),
             models.Index(fields=["name"], name="person_name"),
             models.Index(fields=["birth_date"], name="person_birth"),
+            # 新增在册人才 (people.new) and the list's 登记时间 filter count a period's new records
+            models.Index(fields=["created_at"], name="person_created"),
         ]
 
     def __str__(self) -> str:
