@@ -272,14 +272,26 @@ NEIGHBOUR_NAMES = ("赵邻", "钱邻", "孙邻")
 
 def build_every_record(units: County | Neighbour, people: People) -> None:
     """A record of every type of 人才培育 in `units`' county, made by the training tests'
-    builders (Records on 西关村, as Training already holds 城关镇's base of the same name)."""
+    builders (Records on 西关村, as Training already holds 城关镇's base of the same name), and
+    a saved 工作汇报 of 城关镇."""
     from types import SimpleNamespace
 
     from tests.test_training import Training
     from tests.test_training_records import Records
 
+    from rencai.reports.models import Report
+
     Training(units, people)
     Records(SimpleNamespace(**{**vars(units), "chengguan": units.xiguan}), people)
+    Report.objects.create(
+        unit=units.chengguan,
+        period_start="2026-01-01",
+        period_end="2026-06-30",
+        title=f"{units.chengguan.name}2026年上半年人才工作开展情况汇报",
+        docx=b"",
+        blocks=[],
+        figures=[],
+    )
 
 
 def scoped_models() -> list[type]:

@@ -4,14 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rencai.audit.querysets import AuditedQuerySet
 from rencai.orgs.models import OrgUnit
-
-
-class ReportQuerySet(AuditedQuerySet):
-    def visible_to(self, user) -> "ReportQuerySet":
-        """The reports of units in the user's jurisdiction (its unit and every unit below)."""
-        return self.filter(unit__in=OrgUnit.objects.visible_to(user))
+from rencai.orgs.scoping import UnitScopedQuerySet
 
 
 class Report(models.Model):
@@ -39,7 +33,9 @@ class Report(models.Model):
     blocks = models.JSONField(_("正文段落"), default=list)
     figures = models.JSONField(_("所用数字"), default=list)
 
-    objects = ReportQuerySet.as_manager()
+    # the one jurisdiction rule of records placed in units: the reports of the user's unit and
+    # every unit below, for the roles that read records only (the 三员 read none)
+    objects = UnitScopedQuerySet.placed_by("unit").as_manager()
     audit_exclude = ("docx", "blocks", "figures")
 
     class Meta:
