@@ -344,3 +344,15 @@ def test_a_page_after_a_change_does_not_recompute_the_badge(world, personas, log
     assert inbox.unseen_count(admin) == 1 and calls  # the inbox's count is current
     badge = client.get(reverse("people:list")).content.decode().split('id="alert-badge"')[1]
     assert ">1</span>" in badge.split("</a>")[0]
+
+
+def test_the_cockpits_panel_shares_the_pages_figures(world, personas, login, monkeypatch):
+    """On the 驾驶舱 of the user's own unit the alerts read the page's Scope, so the figures the
+    page computed (target progress and its ledger pass) are not computed a second time."""
+    client = login(personas.chengguan_admin)
+    calls = []
+    real = inbox.Scope.visible
+    monkeypatch.setattr(inbox.Scope, "visible", lambda *a: calls.append(a) or real(*a))
+    html = client.get(reverse("home")).content.decode()
+    assert 'id="alerts-panel"' in html and "低于时间进度" in html
+    assert len(calls) == 1  # the page's own; the panel took it

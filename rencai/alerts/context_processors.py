@@ -14,5 +14,6 @@ def alert_badge(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    count = badge_count(user)
+    # the change mark the page's view has just read, if it did (the 驾驶舱): one reading a page
+    count = badge_count(user, getattr(request, "change_mark", None))
     return {} if count is None else {"alert_count": count}

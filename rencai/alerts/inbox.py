@@ -52,8 +52,8 @@ class Group:
         return len(self.unseen) > SHOWN or len(self.seen) > SHOWN
 
 
-def _cache_key(user) -> str:
-    top, recent = change_mark()
+def _cache_key(user, mark: tuple[int, int] | None = None) -> str:
+    top, recent = mark or change_mark()
     return f"alerts:{user.pk}:{user.role}:{user.org_id}:{today()}:{top}:{recent}"
 
 
@@ -61,13 +61,18 @@ def _latest_key(user) -> str:
     return f"alerts:latest:{user.pk}:{user.role}:{user.org_id}:{today()}"
 
 
-def _computed(user) -> dict[str, list[Item]]:
+def _computed(
+    user, scope: Scope | None = None, mark: tuple[int, int] | None = None
+) -> dict[str, list[Item]]:
     """alert key → its items for the user, oldest due date first (cached, see the docstring).
-    What was computed is also kept as the user's latest items, which the header badge reads."""
-    key = _cache_key(user)
+    What was computed is also kept as the user's latest items, which the header badge reads.
+    `scope`: a page's Scope of the user's own unit, whose memo the alerts' figures then share
+    (any other is not the user's jurisdiction as a whole and is not used)."""
+    key = _cache_key(user, mark)
     found = cache.get(key)
     if found is None:
-        scope = Scope.visible(user)
+        if scope is None or scope.unit.pk != user.org_id or scope.viewer != user:
+            scope = Scope.visible(user)
         found = {
             a.key: sorted(a.items(scope, user), key=lambda item: (item.day, item.subject))
             for a in alerts()
@@ -77,12 +82,24 @@ def _computed(user) -> dict[str, list[Item]]:
     return found
 
 
-def _for_badge(user) -> dict[str, list[Item]]:
+def prepare(user, scope: Scope, mark: tuple[int, int] | None = None) -> None:
+    """Compute the user's items now from `scope` (a page's Scope of the user's own unit), ahead
+    of the header badge and the panel: the 驾驶舱 calls it after its figures, so the alerts read
+    the figures the page has just computed instead of computing them again (the badge, drawn
+    first, would otherwise start from a fresh Scope)."""
+    if roles.reads_records(user):
+        try:
+            _computed(user, scope, mark)
+        except Exception:  # the badge and the panel report it; the page itself is still served
+            logger.exception("alerts: could not be computed for user %s", user.pk)
+
+
+def _for_badge(user, mark: tuple[int, int] | None = None) -> dict[str, list[Item]]:
     """The items the badge counts: the current ones when they are cached, else the user's
     latest computed today (the 驾驶舱's panel and the inbox compute them afresh, and every
     business role lands on the 驾驶舱), else — the first page of the day — computed now. So a
     page other than those two never pays for the alerts after each change to the records."""
-    found = cache.get(_cache_key(user))
+    found = cache.get(_cache_key(user, mark))
     if found is None:
         found = cache.get(_latest_key(user))
     return found if found is not None else _computed(user)
@@ -92,12 +109,12 @@ def _seen(user) -> set[tuple[str, str]]:
     return set(AlertSeen.objects.filter(user=user).values_list("alert", "subject"))
 
 
-def inbox(user) -> list[Group]:
+def inbox(user, mark: tuple[int, int] | None = None) -> list[Group]:
     """The user's alerts that have items, each with its unseen and seen items; none for a
     user who reads no records (the 三员, an account without a role)."""
     if not roles.reads_records(user):
         return []
-    computed, seen = _computed(user), _seen(user)
+    computed, seen = _computed(user, mark=mark), _seen(user)
     groups = []
     for a in alerts():
         group = Group(a)
@@ -115,9 +132,11 @@ def unseen_count(user) -> int:
     return _count(_computed(user), _seen(user))
 
 
-def top_items(user, limit: int = 5) -> list[tuple[Alert, Item]]:
+def top_items(
+    user, limit: int = 5, mark: tuple[int, int] | None = None
+) -> list[tuple[Alert, Item]]:
     """The most pressing unseen items (by severity, then due date): the 驾驶舱's panel."""
-    found = [(g.alert, item) for g in inbox(user) for item in g.unseen]
+    found = [(g.alert, item) for g in inbox(user, mark) for item in g.unseen]
     found.sort(key=lambda pair: (RANK.get(pair[0].severity, 9), pair[1].day))
     return found[:limit]
 
@@ -161,14 +180,14 @@ def _count(computed: dict[str, list[Item]], seen: set[tuple[str, str]]) -> int:
     )
 
 
-def badge_count(user) -> int | None:
+def badge_count(user, mark: tuple[int, int] | None = None) -> int | None:
     """The badge's number — the unseen items of `_for_badge`: current, or as of the user's
     latest 驾驶舱 or inbox today — or None when there is no badge to show: a role that reads no
     records, or the computation failed (the page is still served; the error is logged)."""
     if not roles.reads_records(user):
         return None
     try:
-        return _count(_for_badge(user), _seen(user))
+        return _count(_for_badge(user, mark), _seen(user))
     except Exception:  # a header badge never turns a page into a 500
         logger.exception("alerts: the badge could not be computed for user %s", user.pk)
         return None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts import roles
 from rencai.accounts.access import allow
+from rencai.alerts import inbox as alerts
 from rencai.audit.log import change_mark
 from rencai.cockpit.panels import cockpit_figures
 from rencai.figures import Period, Scope, happened, today
@@ -78,12 +79,13 @@ class CockpitForm(forms.Form):
 FIGURES_TIMEOUT = 600  # seconds; the change mark invalidates sooner
 
 
-def figures_of(scope: Scope, period: Period) -> dict[str, Any]:
+def figures_of(scope: Scope, period: Period, mark: tuple[int, int] | None = None) -> dict[str, Any]:
     """The page's figures, computed once per unit, period, day and state of the records: cached
     under the audit log's change mark (every change to a record moves it) and today's date (the
     dated figures count to today). They depend on the unit, never on the viewer (the form has
-    already checked the viewer may ask for the unit)."""
-    top, recent = change_mark()
+    already checked the viewer may ask for the unit). `mark`: the change mark, when the
+    request has just read it."""
+    top, recent = mark or change_mark()
     key = f"cockpit:{scope.unit.pk}:{period}:{today()}:{top}:{recent}"
     found = cache.get(key)
     if found is None:
@@ -110,7 +112,11 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         scope = Scope.visible(user, form.cleaned_data["org"].pk)
         period, text = form.period_and_text()
-        context.update(figures_of(scope, period), unit=scope.unit, period=period)
+        # one reading of the change mark for the page, the 预警 badge and the panel, which
+        # share the figures just computed (alerts.prepare)
+        request.change_mark = mark = change_mark()
+        context.update(figures_of(scope, period, mark), unit=scope.unit, period=period)
+        alerts.prepare(user, scope, mark)
         context.update(
             counted=happened(period),
             statements_url=_link("statements:download", scope.unit, text),

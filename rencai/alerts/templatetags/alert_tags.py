@@ -19,4 +19,5 @@ def alerts_panel(context: dict[str, Any]) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not roles.reads_records(user):
         return {"shown": False}
-    return {"shown": True, "items": inbox.top_items(user, PANEL_ITEMS)}
+    mark = getattr(request, "change_mark", None)  # read by the page's view, if it did
+    return {"shown": True, "items": inbox.top_items(user, PANEL_ITEMS, mark)}
