@@ -276,10 +276,9 @@ def build_every_record(units: County | Neighbour, people: People) -> None:
     a saved 工作汇报 of 城关镇."""
     from types import SimpleNamespace
 
+    from rencai.reports.models import Report
     from tests.test_training import Training
     from tests.test_training_records import Records
-
-    from rencai.reports.models import Report
 
     Training(units, people)
     Records(SimpleNamespace(**{**vars(units), "chengguan": units.xiguan}), people)
