@@ -6,12 +6,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 
-# Browser tests drive Debian's Chromium, and one import test converts a CSV with LibreOffice;
-# install them when we can (root with apt), as CI does.
+# Browser tests drive Debian's Chromium, one import test converts a CSV with LibreOffice Calc,
+# the report's PDF preview is made by LibreOffice Writer with stand-ins for the offices' fonts
+# (rencai/reports/pdf.py) and read back with pdftotext; install them when we can (root with
+# apt), as CI does.
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-noto-cjk)
-command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui libreoffice-writer-nogui)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+installed libreoffice-writer-nogui || missing+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+for font in fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei; do
+  installed "$font" || missing+=("$font")
+done
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "== installing ${missing[*]} (apt) for the browser and LibreOffice tests"
   apt-get update -qq >/dev/null
